@@ -1,0 +1,124 @@
+"""What the core and the use cases need from the outside world, as Protocols.
+
+Adapters implement these (``store``, ``spec``, later ``sources`` and ``notify``); every
+port has an in-memory fake in the package so tests rarely need mocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from slmo.core.model.audit import AuditEntry
+from slmo.core.model.kinds import CatalogueObject
+from slmo.errors import Location, Problem
+
+
+class CatalogueRepository(Protocol):
+    def get(self, kind: str, name: str) -> CatalogueObject | None: ...
+
+    def list(self, kind: str | None = None) -> list[CatalogueObject]:
+        """Objects of ``kind`` (every kind when ``None``) in KIND_ORDER, then by name."""
+        ...
+
+    def put(self, obj: CatalogueObject) -> None:
+        """Insert the object or replace the one of the same kind and name."""
+        ...
+
+    def delete(self, kind: str, name: str) -> None: ...
+
+    def revision(self, kind: str, name: str) -> int | None:
+        """A number that grows with every change of the object; ``None`` when absent."""
+        ...
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+    def list(self, *, kind: str | None = None, name: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """Entries, oldest first, optionally for one object."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: everything done through it is committed together or not at all."""
+
+    catalogue: CatalogueRepository
+    audit: AuditLog
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current instant, timezone-aware."""
+        ...
+
+
+@dataclass(frozen=True)
+class LoadedObject:
+    """A catalogue object read from a document, with where it was defined."""
+
+    obj: CatalogueObject
+    location: Location
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What a foreign format (OpenSLO, Sloth) gave: the objects, and every field slmo could
+    not represent, by name, so that nothing is dropped in silence."""
+
+    objects: list[LoadedObject]
+    unrepresented: list[Problem] = field(default_factory=list)
+
+
+class SpecCodec(Protocol):
+    """slmo's own document format (``apiVersion: slmo/v1``)."""
+
+    def load_paths(self, paths: Sequence[str]) -> list[LoadedObject]:
+        """Every object in the files (directories are walked for .yaml/.yml/.json files).
+
+        Raises SpecError listing every problem found, each with file:line:column and field.
+        """
+        ...
+
+    def load_text(self, text: str, source: str) -> list[LoadedObject]: ...
+
+    def dump(self, objects: Sequence[CatalogueObject]) -> str:
+        """YAML that ``load_text`` reads back to equal objects."""
+        ...
+
+    def dump_one(self, obj: CatalogueObject) -> dict[str, Any]:
+        """One object as its document (a plain mapping)."""
+        ...
+
+    def json_schema(self) -> dict[str, Any]: ...
+
+
+class ForeignFormat(Protocol):
+    """A document format slmo imports from and exports to."""
+
+    name: str
+
+    def load_paths(self, paths: Sequence[str]) -> Imported: ...
+
+    def dump(self, objects: Sequence[CatalogueObject]) -> str: ...
