@@ -1,0 +1,202 @@
+"""In-memory implementations of the store's ports, for tests of the use cases.
+
+They keep what the database keeps (plain documents, revisions, audit entries) and behave
+as the SQL store does where a use case could tell the difference:
+
+- nothing is visible to other units of work until ``commit``; ``__exit__`` rolls back;
+- reads see what others committed (read committed), and an object once read in a unit of
+  work stays as read, as SQLAlchemy's identity map keeps it;
+- writing an object that someone else changed, created or deleted since this unit of work
+  read it is a ``ConflictError``, as the database's unique key and revision check make it;
+- objects go through ``to_plain``/``from_plain``, so a fake never hands back the very
+  instance it was given, and an object that would not survive the database fails here too.
+
+No SQLAlchemy is imported, so unit tests stay fast.
+"""
+
+from __future__ import annotations
+
+import builtins
+import threading
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from slmo.core.model.audit import AuditEntry
+from slmo.core.model.kinds import CatalogueObject
+from slmo.core.ports import AuditLog, CatalogueRepository
+from slmo.errors import ConflictError
+from slmo.store.documents import document_of, object_from, sort_key, stored_audit_entry
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    document: dict[str, Any]
+    revision: int
+
+
+@dataclass
+class MemoryStore:
+    """What the units of work share, like a database: the committed state. One per test."""
+
+    objects: dict[Key, _Stored] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+    last_audit_id: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        """A new unit of work over this store: the ``UnitOfWorkFactory`` to hand the services."""
+        return MemoryUnitOfWork(self)
+
+    def next_audit_id(self) -> int:
+        # Like a database sequence: ids are taken when recorded and not given back on
+        # rollback, so they grow but may have gaps.
+        with self.lock:
+            self.last_audit_id += 1
+            return self.last_audit_id
+
+
+class _Transaction:
+    """The uncommitted state of one unit of work."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+        self.changes: dict[Key, _Stored | None] = {}  # None: deleted
+        self.seen: dict[Key, _Stored | None] = {}  # as first read, the base of every write
+        self.audit: list[AuditEntry] = []
+
+    def read(self, key: Key) -> _Stored | None:
+        if key in self.changes:
+            return self.changes[key]
+        if key not in self.seen:
+            self.seen[key] = self.store.objects.get(key)
+        return self.seen[key]
+
+    def check(self, key: Key) -> None:
+        """Refuse a write to ``key`` when the committed object is no longer the one read."""
+        base, current = self.seen.get(key), self.store.objects.get(key)
+        if _revision(base) != _revision(current):
+            kind, name = key
+            raise ConflictError(
+                f"storing {kind}/{name}: the object was changed or deleted by someone else meanwhile; "
+                "read it again and retry",
+                key="error.store.stale",
+            )
+
+    def clear(self) -> None:
+        self.changes.clear()
+        self.seen.clear()
+        self.audit.clear()
+
+
+def _revision(stored: _Stored | None) -> int | None:
+    return None if stored is None else stored.revision
+
+
+class MemoryCatalogueRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def get(self, kind: str, name: str) -> CatalogueObject | None:
+        stored = self._tx.read((kind, name))
+        return None if stored is None else object_from(kind, name, stored.document)
+
+    def list(self, kind: str | None = None) -> builtins.list[CatalogueObject]:
+        with self._tx.store.lock:
+            keys = set(self._tx.store.objects) | set(self._tx.changes)
+        found: builtins.list[tuple[Key, _Stored]] = []
+        for key in sorted(keys, key=lambda k: sort_key(*k)):
+            if kind is not None and key[0] != kind:
+                continue
+            stored = self._tx.read(key)
+            if stored is not None:
+                found.append((key, stored))
+        return [object_from(k, n, stored.document) for (k, n), stored in found]
+
+    def put(self, obj: CatalogueObject) -> None:
+        kind, document = document_of(obj)
+        key = (kind, obj.name)
+        current = self._tx.read(key)
+        if current is not None and current.document == document:
+            return
+        self._tx.check(key)
+        self._tx.changes[key] = _Stored(document, 1 if current is None else current.revision + 1)
+
+    def delete(self, kind: str, name: str) -> None:
+        """Remove the object; removing one that is absent changes nothing."""
+        key = (kind, name)
+        if self._tx.read(key) is None:
+            return
+        self._tx.check(key)
+        self._tx.changes[key] = None
+
+    def revision(self, kind: str, name: str) -> int | None:
+        key = (kind, name)
+        if key in self._tx.changes:
+            return _revision(self._tx.changes[key])
+        return _revision(self._tx.store.objects.get(key))
+
+
+class MemoryAuditLog:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def record(self, entry: AuditEntry) -> None:
+        self._tx.audit.append(stored_audit_entry(entry, entry_id=self._tx.store.next_audit_id()))
+
+    def list(
+        self, *, kind: str | None = None, name: str | None = None, limit: int | None = None
+    ) -> builtins.list[AuditEntry]:
+        """Entries oldest first; with ``limit``, the latest ``limit`` of them (still oldest first)."""
+        entries = [
+            e
+            for e in [*self._tx.store.audit, *self._tx.audit]
+            if (kind is None or e.kind == kind) and (name is None or e.name == name)
+        ]
+        entries.sort(key=lambda e: (e.at, e.id or 0))
+        if limit is not None:
+            entries = entries[len(entries) - limit :] if limit > 0 else []
+        return entries
+
+
+class MemoryUnitOfWork:
+    """A unit of work over a ``MemoryStore``, with the SQL store's commit semantics."""
+
+    catalogue: CatalogueRepository
+    audit: AuditLog
+
+    def __init__(self, store: MemoryStore | None = None) -> None:
+        self.store = store if store is not None else MemoryStore()
+        self._tx = _Transaction(self.store)
+        self.catalogue = MemoryCatalogueRepository(self._tx)
+        self.audit = MemoryAuditLog(self._tx)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        tx, db = self._tx, self.store
+        with db.lock:
+            # All or nothing: every write is checked before any is applied.
+            for key in tx.changes:
+                tx.check(key)
+            for key, stored in tx.changes.items():
+                if stored is None:
+                    db.objects.pop(key, None)
+                else:
+                    db.objects[key] = stored
+            db.audit.extend(tx.audit)
+        tx.clear()
+
+    def rollback(self) -> None:
+        self._tx.clear()

@@ -1,0 +1,116 @@
+"""The catalogue and the audit log over an SQLAlchemy session.
+
+Repositories never commit: the unit of work that owns the session does. They flush
+after each catalogue write so that a collision (same kind and name inserted by another
+transaction, or a row changed since it was read) is reported at the call that caused
+it, as a ``ConflictError``, rather than later at commit.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import URL, select
+from sqlalchemy.orm import Session
+
+from slmo.core.model.audit import AuditEntry
+from slmo.core.model.kinds import CatalogueObject, kind_of
+from slmo.store.convert import (
+    audit_entry_from,
+    audit_row_from,
+    new_catalogue_row,
+    object_from_row,
+    update_catalogue_row,
+)
+from slmo.store.documents import sort_key, utc_now
+from slmo.store.failures import session_url, translated
+from slmo.store.schema import AuditRow, CatalogueRow
+
+Now = Callable[[], dt.datetime]
+
+
+class SqlCatalogueRepository:
+    """Catalogue objects, one row each, kept as their plain documents."""
+
+    def __init__(self, session: Session, *, now: Now = utc_now) -> None:
+        self._session = session
+        self._now = now
+
+    @property
+    def _url(self) -> URL:
+        return session_url(self._session)
+
+    def get(self, kind: str, name: str) -> CatalogueObject | None:
+        with translated(self._url, f"reading {kind}/{name}"):
+            row = self._row(kind, name)
+            return None if row is None else object_from_row(row)
+
+    def list(self, kind: str | None = None) -> builtins.list[CatalogueObject]:
+        statement = select(CatalogueRow)
+        if kind is not None:
+            statement = statement.where(CatalogueRow.kind == kind)
+        with translated(self._url, f"listing {kind or 'the catalogue'}"):
+            rows = self._session.scalars(statement).all()
+            rows = sorted(rows, key=lambda r: sort_key(r.kind, r.name))
+            return [object_from_row(row) for row in rows]
+
+    def put(self, obj: CatalogueObject) -> None:
+        kind = kind_of(obj)
+        with translated(self._url, f"storing {kind}/{obj.name}"):
+            row = self._row(kind, obj.name)
+            now = self._now()
+            if row is None:
+                self._session.add(new_catalogue_row(obj, now=now))
+            elif not update_catalogue_row(row, obj, now=now):
+                return
+            self._session.flush()
+
+    def delete(self, kind: str, name: str) -> None:
+        """Remove the object; removing one that is absent changes nothing."""
+        with translated(self._url, f"deleting {kind}/{name}"):
+            row = self._row(kind, name)
+            if row is None:
+                return
+            self._session.delete(row)
+            self._session.flush()
+
+    def revision(self, kind: str, name: str) -> int | None:
+        statement = select(CatalogueRow.revision).where(CatalogueRow.kind == kind, CatalogueRow.name == name)
+        with translated(self._url, f"reading the revision of {kind}/{name}"):
+            return self._session.scalars(statement).one_or_none()
+
+    def _row(self, kind: str, name: str) -> CatalogueRow | None:
+        statement = select(CatalogueRow).where(CatalogueRow.kind == kind, CatalogueRow.name == name)
+        return self._session.scalars(statement).one_or_none()
+
+
+class SqlAuditLog:
+    """The audit trail: entries are only ever added."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def record(self, entry: AuditEntry) -> None:
+        # No flush: entries are written with the rest of the unit of work at commit, and a
+        # list() in the same unit of work autoflushes first.
+        self._session.add(audit_row_from(entry))
+
+    def list(
+        self, *, kind: str | None = None, name: str | None = None, limit: int | None = None
+    ) -> builtins.list[AuditEntry]:
+        """Entries oldest first; with ``limit``, the latest ``limit`` of them (still oldest first)."""
+        statement = select(AuditRow)
+        if kind is not None:
+            statement = statement.where(AuditRow.kind == kind)
+        if name is not None:
+            statement = statement.where(AuditRow.name == name)
+        if limit is not None:
+            statement = statement.order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
+        else:
+            statement = statement.order_by(AuditRow.at, AuditRow.id)
+        with translated(session_url(self._session), "reading the audit log"):
+            rows = self._session.scalars(statement).all()
+        entries = [audit_entry_from(row) for row in rows]
+        return entries[::-1] if limit is not None else entries

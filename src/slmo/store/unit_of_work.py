@@ -1,0 +1,79 @@
+"""One transaction over the database, as the ``UnitOfWork`` port.
+
+A unit of work owns one session from construction to ``__exit__``. Nothing is written
+until ``commit``; leaving the ``with`` block rolls back whatever was not committed, so
+an exception inside it (or simply forgetting to commit) leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from slmo.core.ports import AuditLog, CatalogueRepository
+from slmo.store.documents import utc_now
+from slmo.store.failures import session_url, translated
+from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
+
+logger = logging.getLogger(__name__)
+
+
+class SqlUnitOfWork:
+    """Use as ``with factory() as uow: ...; uow.commit()``.
+
+    The session is created here but connects only when first used, so building a unit of
+    work costs nothing. A unit of work may commit more than once; each commit ends one
+    transaction and the next use begins another.
+    """
+
+    # Declared with the ports' types: the Protocol's attributes are settable, so mypy
+    # holds them invariant and the concrete repository types would not match.
+    catalogue: CatalogueRepository
+    audit: AuditLog
+
+    def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
+        self._session = session_factory()
+        self._url = session_url(self._session)
+        self.catalogue = SqlCatalogueRepository(self._session, now=now)
+        self.audit = SqlAuditLog(self._session)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            self._session.rollback()
+        except Exception:
+            # The original exception (if any) matters more than a failed rollback, which
+            # the database does anyway when the connection goes.
+            logger.warning("rolling back a unit of work on %s failed", self._url, exc_info=True)
+        finally:
+            self._session.close()
+
+    def commit(self) -> None:
+        with translated(self._url, "committing"):
+            self._session.commit()
+
+    def rollback(self) -> None:
+        with translated(self._url, "rolling back"):
+            self._session.rollback()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine)
+
+
+def unit_of_work_factory(engine: Engine, *, now: Now = utc_now) -> Callable[[], SqlUnitOfWork]:
+    """What bootstrap hands the services as their ``UnitOfWorkFactory``."""
+    return functools.partial(SqlUnitOfWork, make_session_factory(engine), now=now)
