@@ -45,13 +45,18 @@ class MetricQuery:
 class RatioSpec:
     """Good (or bad) events over total events. Exactly one of ``good`` and ``bad`` is set when
     queries are given; pushed measurements need no query at all. ``counter`` says the
-    queries return monotonic counters rather than per-interval counts."""
+    queries return monotonic counters rather than per-interval counts.
+
+    Instead of good/bad and total, ``raw`` may query a ratio computed upstream (OpenSLO's
+    ``ratioMetric.raw``, Sloth's ``error_ratio_query``); ``raw_type`` then says whether it is
+    the ratio of ``success`` (good/total) or of ``failure`` (bad/total)."""
 
     good: MetricQuery | None = None
     bad: MetricQuery | None = None
     total: MetricQuery | None = None
     counter: bool | None = None
     raw_type: str | None = None
+    raw: MetricQuery | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -48,6 +48,7 @@ def references_of(obj: CatalogueObject) -> Iterator[Reference]:
         queries: list[tuple[str, MetricQuery | None]] = []
         if obj.ratio:
             queries += [("ratio.good", obj.ratio.good), ("ratio.bad", obj.ratio.bad), ("ratio.total", obj.ratio.total)]
+            queries.append(("ratio.raw", obj.ratio.raw))
         if obj.threshold:
             queries.append(("threshold.metric", obj.threshold.metric))
         for path, query in queries:
