@@ -80,6 +80,12 @@ class LoadedObject:
 
     obj: CatalogueObject
     location: Location
+    # Where a field of the object's spec (a path such as ``versions[0].objectives[1].indicator``)
+    # is written, when the reader knows; used to point reference problems at their line.
+    locate: Callable[[str], Location] | None = field(default=None, compare=False, repr=False)
+
+    def location_of(self, spec_field: str) -> Location:
+        return self.locate(spec_field) if self.locate is not None else self.location
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""The composition root: settings in, a wired :class:`Slmo` handle out.
+
+This is the only module that names concrete adapters. Tests call :func:`connect` with a
+real database URL, or :func:`in_memory` for the fakes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from slmo.core.ports import Clock, ForeignFormat, SpecCodec, UnitOfWorkFactory
+from slmo.services.catalogue import CatalogueService
+from slmo.services.interchange import InterchangeService
+from slmo.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Slmo:
+    """Everything an entry point (CLI, API, web) needs, wired."""
+
+    settings: Settings
+    catalogue: CatalogueService
+    interchange: InterchangeService
+    clock: Clock
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Slmo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _codec() -> SpecCodec:
+    from slmo.spec.codec import YamlSpecCodec
+
+    return YamlSpecCodec()
+
+
+def _openslo() -> ForeignFormat:
+    from slmo.spec.openslo import OpenSloFormat
+
+    return OpenSloFormat()
+
+
+def _sloth() -> ForeignFormat:
+    from slmo.spec.sloth import SlothFormat
+
+    return SlothFormat()
+
+
+def _formats() -> Mapping[str, Callable[[], ForeignFormat]]:
+    # Built on first use, so that commands that need no foreign format do not load one.
+    return {"openslo": _openslo, "sloth": _sloth}
+
+
+def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engine | None) -> Slmo:
+    codec = _codec()
+    catalogue = CatalogueService(uow, codec, clock)
+    return Slmo(
+        settings=settings,
+        catalogue=catalogue,
+        interchange=InterchangeService(catalogue, _formats()),
+        clock=clock,
+        _engine=engine,
+    )
+
+
+def connect(settings: Settings, *, clock: Clock | None = None) -> Slmo:
+    """A handle on the database in ``settings``, its schema brought to head unless told not to."""
+    from slmo.store.engine import ensure_current, make_engine, upgrade
+    from slmo.store.unit_of_work import unit_of_work_factory
+
+    engine = make_engine(settings.database_url)
+    try:
+        if settings.migrate:
+            upgrade(engine)
+        else:
+            ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return _wire(settings, unit_of_work_factory(engine), clock or SystemClock(), engine)
+
+
+def in_memory(settings: Settings | None = None, *, clock: Clock | None = None) -> Slmo:
+    """A handle on the in-memory fakes: no database at all."""
+    from slmo.store.memory import MemoryStore
+
+    store = MemoryStore()
+    return _wire(settings or Settings(database_url="memory://"), store.unit_of_work, clock or SystemClock(), None)
+
+
+def upgrade_database(settings: Settings) -> str | None:
+    """Bring the schema to head; the revision it is at afterwards."""
+    from slmo.store.engine import current_revision, make_engine, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def check_database(settings: Settings) -> str | None:
+    """Raise StoreError when the schema differs from the models; else the current revision."""
+    from slmo.store.engine import check, current_revision, make_engine
+
+    engine = make_engine(settings.database_url)
+    try:
+        check(engine)
+        return current_revision(engine)
+    finally:
+        engine.dispose()

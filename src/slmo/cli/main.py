@@ -1,0 +1,91 @@
+"""The `slmo` command: global options, logging, and the mapping of errors to exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated
+
+import typer
+
+from slmo.cli import catalogue
+from slmo.cli.context import CliContext
+from slmo.cli.database import db_app
+from slmo.cli.errors import report
+from slmo.cli.interchange import import_app
+from slmo.errors import SlmoError
+from slmo.settings import load_settings
+
+app = typer.Typer(
+    name="slmo",
+    help="Service level management: agreements as code, measurements, error budgets, credits and reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database URL or SQLite file; else SLMO_DATABASE_URL; else the per-user SQLite file."
+        ),
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="en or ar; else SLMO_LANG.")] = None,
+    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="More log output (-vv for debug).")] = 0,
+) -> None:
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(verbose, 2), format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    ctx.obj = CliContext(settings=load_settings(database_url=db, lang=lang))
+    ctx.call_on_close(ctx.obj.close)
+
+
+app.command()(catalogue.validate)
+app.command()(catalogue.apply)
+app.command()(catalogue.get)
+app.command()(catalogue.export)
+app.command()(catalogue.schema)
+app.command()(catalogue.delete)
+app.command()(catalogue.audit)
+app.add_typer(import_app, name="import")
+app.add_typer(db_app, name="db")
+
+
+def run() -> None:
+    """The console script: run the app and turn slmo's errors into messages and exit codes."""
+    try:
+        app(standalone_mode=False)
+    except SlmoError as error:
+        from rich.console import Console
+
+        lang = _lang_from_argv()
+        sys.exit(report(error, Console(stderr=True), lang))
+    except typer.Abort:
+        sys.exit(130)
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except Exception as error:  # click's usage errors
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            sys.exit(2)
+        raise
+
+
+def _lang_from_argv() -> str:
+    import os
+
+    from slmo.i18n import normalise_lang
+
+    argv = sys.argv
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return normalise_lang(argv[i + 1])
+        if arg.startswith("--lang="):
+            return normalise_lang(arg.split("=", 1)[1])
+    return normalise_lang(os.environ.get("SLMO_LANG"))

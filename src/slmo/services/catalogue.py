@@ -1,0 +1,198 @@
+"""Use cases of the catalogue: validate, apply, get, export, delete, and the audit trail.
+
+Every write happens in one unit of work: one invalid document, one broken reference, and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from slmo.core.model.audit import Actor, AuditAction, AuditEntry
+from slmo.core.model.kinds import KIND_ORDER, CatalogueObject, kind_of
+from slmo.core.model.plain import to_plain
+from slmo.core.model.references import broken_references, referrers
+from slmo.core.ports import Clock, LoadedObject, SpecCodec, UnitOfWorkFactory
+from slmo.errors import ConflictError, NotFoundError, Problem, SpecError
+
+logger = logging.getLogger(__name__)
+
+
+class ChangeAction(StrEnum):
+    CREATED = "created"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What applying one object did (or, in a dry run, would do), with the YAML diff."""
+
+    kind: str
+    name: str
+    action: ChangeAction
+    diff: str = ""
+
+
+class CatalogueService:
+    def __init__(self, uow: UnitOfWorkFactory, codec: SpecCodec, clock: Clock) -> None:
+        self._uow = uow
+        self._codec = codec
+        self._clock = clock
+
+    # -- reading documents ---------------------------------------------------------------
+
+    def load(self, paths: Sequence[str]) -> list[LoadedObject]:
+        return self._codec.load_paths(paths)
+
+    def validate(self, paths: Sequence[str]) -> list[LoadedObject]:
+        """Documents read and checked, references included (against the files and the store)."""
+        loaded = self._codec.load_paths(paths)
+        with self._uow() as uow:
+            self._check_references(loaded, {(kind_of(o), o.name): o for o in uow.catalogue.list()})
+        return loaded
+
+    @staticmethod
+    def _check_references(loaded: Sequence[LoadedObject], stored: dict[tuple[str, str], CatalogueObject]) -> None:
+        known = dict(stored)
+        known.update({(kind_of(item.obj), item.obj.name): item.obj for item in loaded})
+        problems: list[Problem] = []
+        for item in loaded:
+            for broken in broken_references([item.obj], known):
+                ref = broken.reference
+                if broken.reason == "not_supplier":
+                    message = f"{ref.target!r} is a party but not a supplier"
+                    key = "spec.not_supplier"
+                else:
+                    message = f"{ref.target_kind} {ref.target!r} does not exist"
+                    key = "spec.missing_reference"
+                problems.append(
+                    Problem(
+                        item.location_of(ref.field),
+                        f"spec.{ref.field}",
+                        message,
+                        key=key,
+                        args={"kind": ref.target_kind, "name": ref.target},
+                    )
+                )
+        if problems:
+            raise SpecError(problems)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def apply(self, loaded: Sequence[LoadedObject], actor: Actor, *, dry_run: bool = False) -> list[Change]:
+        """Create or replace every object, in one transaction; idempotent."""
+        ordered = sorted(loaded, key=lambda item: KIND_ORDER.index(kind_of(item.obj)))
+        changes: list[Change] = []
+        with self._uow() as uow:
+            stored = {(kind_of(o), o.name): o for o in uow.catalogue.list()}
+            self._check_references(ordered, stored)
+            now = self._clock.now()
+            for item in ordered:
+                obj = item.obj
+                kind = kind_of(obj)
+                before = stored.get((kind, obj.name))
+                if before == obj:
+                    changes.append(Change(kind, obj.name, ChangeAction.UNCHANGED))
+                    continue
+                action = ChangeAction.CREATED if before is None else ChangeAction.CHANGED
+                changes.append(Change(kind, obj.name, action, self._diff(before, obj)))
+                if dry_run:
+                    continue
+                uow.catalogue.put(obj)
+                uow.audit.record(
+                    AuditEntry(
+                        at=now,
+                        actor=actor.name,
+                        interface=actor.interface,
+                        action=AuditAction.CREATE if before is None else AuditAction.CHANGE,
+                        kind=kind,
+                        name=obj.name,
+                        before=None if before is None else to_plain(before),
+                        after=to_plain(obj),
+                    )
+                )
+            if not dry_run:
+                uow.commit()
+        logger.info("applied %d objects (%s)", len(changes), "dry run" if dry_run else "committed")
+        return changes
+
+    def delete(self, kind: str, name: str, actor: Actor) -> Change:
+        """Delete one object, refusing while others still refer to it."""
+        with self._uow() as uow:
+            before = uow.catalogue.get(kind, name)
+            if before is None:
+                raise NotFoundError(
+                    f"{kind} {name!r} does not exist", key="error.object_not_found", kind=kind, name=name
+                )
+            users = referrers(kind, name, uow.catalogue.list())
+            if users:
+                first = users[0]
+                raise ConflictError(
+                    f"{kind} {name!r} is still used by {first.kind} {first.name!r} ({first.field})",
+                    key="error.still_referenced",
+                    kind=kind,
+                    name=name,
+                    user=f"{first.kind} {first.name}",
+                )
+            uow.catalogue.delete(kind, name)
+            uow.audit.record(
+                AuditEntry(
+                    at=self._clock.now(),
+                    actor=actor.name,
+                    interface=actor.interface,
+                    action=AuditAction.DELETE,
+                    kind=kind,
+                    name=name,
+                    before=to_plain(before),
+                    after=None,
+                )
+            )
+            uow.commit()
+        return Change(kind, name, ChangeAction.DELETED, self._diff(before, None))
+
+    def _diff(self, before: CatalogueObject | None, after: CatalogueObject | None) -> str:
+        old = self._codec.dump([before]).splitlines(keepends=True) if before is not None else []
+        new = self._codec.dump([after]).splitlines(keepends=True) if after is not None else []
+        obj = after or before
+        assert obj is not None
+        label = f"{kind_of(obj)}/{obj.name}"
+        return "".join(difflib.unified_diff(old, new, fromfile=f"stored/{label}", tofile=f"new/{label}"))
+
+    # -- reading the store ---------------------------------------------------------------
+
+    def get(self, kind: str | None = None, name: str | None = None) -> list[CatalogueObject]:
+        with self._uow() as uow:
+            if kind is not None and name is not None:
+                obj = uow.catalogue.get(kind, name)
+                if obj is None:
+                    raise NotFoundError(
+                        f"{kind} {name!r} does not exist", key="error.object_not_found", kind=kind, name=name
+                    )
+                return [obj]
+            return uow.catalogue.list(kind)
+
+    def export(self, kinds: Sequence[str] | None = None) -> str:
+        """The store as slmo/v1 YAML that ``apply`` takes back unchanged."""
+        objects = self.get() if not kinds else [o for k in kinds for o in self.get(k)]
+        return self._codec.dump(objects)
+
+    def export_objects(self, objects: Sequence[CatalogueObject]) -> str:
+        return self._codec.dump(objects)
+
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema of the document format."""
+        return self._codec.json_schema()
+
+    def document(self, obj: CatalogueObject) -> dict[str, Any]:
+        return self._codec.dump_one(obj)
+
+    def audit(self, kind: str | None = None, name: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        with self._uow() as uow:
+            return uow.audit.list(kind=kind, name=name, limit=limit)

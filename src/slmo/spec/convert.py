@@ -1,0 +1,388 @@
+"""Validated slmo/v1 documents to core model objects, and model objects back to documents.
+
+``to_document(to_model(doc)) == doc`` up to defaults, which is what makes ``slmo export``
+output apply unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from slmo.core import model as m
+from slmo.core.model.duration import parse_duration
+from slmo.core.model.objective import FIXED_UNIT_SECONDS
+from slmo.spec import documents as d
+from slmo.spec.fields import Texts, parse_time_range
+
+_WEEKDAYS = {w.short: w for w in m.Weekday}
+_CALENDAR_UNITS = {
+    "week": m.WindowUnit.WEEK,
+    "month": m.WindowUnit.MONTH,
+    "quarter": m.WindowUnit.QUARTER,
+    "year": m.WindowUnit.YEAR,
+}
+_BUDGETING = {
+    "occurrences": m.BudgetingMethod.OCCURRENCES,
+    "timeslices": m.BudgetingMethod.TIMESLICES,
+    "ratioTimeslices": m.BudgetingMethod.RATIO_TIMESLICES,
+}
+
+
+@dataclass
+class Finding:
+    """A semantic problem found while converting: its path inside the document and its message."""
+
+    path: tuple[str | int, ...]
+    key: str
+    message: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def _text(texts: Texts | None) -> m.LocalizedText | None:
+    return None if texts is None else m.LocalizedText(en=texts.en, ar=texts.ar)
+
+
+def _display(doc: d.Document) -> m.LocalizedText:
+    return _text(doc.metadata.displayName) or m.LocalizedText(en=doc.metadata.name)
+
+
+def to_model(doc: d.Document) -> tuple[m.CatalogueObject, list[Finding]]:
+    findings: list[Finding] = []
+    meta = doc.metadata
+    common: dict[str, Any] = {"name": meta.name, "display_name": _display(doc)}
+    obj: m.CatalogueObject
+    if isinstance(doc, d.PartyDocument):
+        s = doc.spec
+        obj = m.Party(
+            **common,
+            type=m.PartyType(s.type),
+            description=_text(s.description),
+            labels=dict(meta.labels),
+            contacts=tuple(
+                m.Contact(
+                    name=c.name, role=c.role, email=c.email, phone=c.phone, lang=c.lang, channels=tuple(c.channels)
+                )
+                for c in s.contacts
+            ),
+        )
+    elif isinstance(doc, d.ServiceDocument):
+        sv = doc.spec
+        obj = m.Service(
+            **common,
+            owner=sv.owner,
+            tier=sv.tier,
+            description=_text(sv.description),
+            depends_on_services=tuple(sv.dependsOn.services),
+            depends_on_suppliers=tuple(sv.dependsOn.suppliers),
+            labels=dict(meta.labels),
+            annotations=dict(meta.annotations),
+        )
+        if meta.name in sv.dependsOn.services:
+            index = sv.dependsOn.services.index(meta.name)
+            findings.append(
+                Finding(
+                    ("spec", "dependsOn", "services", index), "self_dependency", "a service cannot depend on itself"
+                )
+            )
+    elif isinstance(doc, d.CalendarDocument):
+        obj = _calendar(doc, common, findings)
+    elif isinstance(doc, d.DataSourceDocument):
+        obj = m.DataSource(
+            **common,
+            type=doc.spec.type,
+            connection=dict(doc.spec.connection),
+            description=_text(doc.spec.description),
+            labels=dict(meta.labels),
+            annotations=dict(meta.annotations),
+        )
+    elif isinstance(doc, d.IndicatorDocument):
+        obj = _indicator(doc, common)
+    elif isinstance(doc, d.AlertConditionDocument):
+        c = doc.spec
+        obj = m.AlertCondition(
+            **common,
+            severity=c.severity,
+            kind=c.kind,
+            operator=m.Operator(c.op),
+            threshold=c.threshold,
+            lookback_seconds=c.lookbackWindow,
+            alert_after_seconds=c.alertAfter,
+            description=_text(c.description),
+            labels=dict(meta.labels),
+            annotations=dict(meta.annotations),
+        )
+    elif isinstance(doc, d.NotificationTargetDocument):
+        obj = m.NotificationTarget(
+            **common,
+            target=doc.spec.target,
+            description=_text(doc.spec.description),
+            labels=dict(meta.labels),
+            annotations=dict(meta.annotations),
+        )
+    elif isinstance(doc, d.AlertPolicyDocument):
+        p = doc.spec
+        obj = m.AlertPolicy(
+            **common,
+            conditions=tuple(p.conditions),
+            notification_targets=tuple(p.notificationTargets),
+            alert_when_no_data=p.alertWhenNoData,
+            alert_when_resolved=p.alertWhenResolved,
+            alert_when_breaching=p.alertWhenBreaching,
+            description=_text(p.description),
+            labels=dict(meta.labels),
+            annotations=dict(meta.annotations),
+        )
+    elif isinstance(doc, d.AgreementDocument):
+        obj = _agreement(doc, common, findings)
+    else:  # pragma: no cover - the discriminated union admits nothing else
+        raise TypeError(type(doc).__name__)
+    return obj, findings
+
+
+def _calendar(doc: d.CalendarDocument, common: dict[str, Any], findings: list[Finding]) -> m.Calendar:
+    s = doc.spec
+    hours: tuple[tuple[m.Weekday, tuple[m.TimeRange, ...]], ...] | None = None
+    if isinstance(s.hours, dict):
+        parsed: list[tuple[m.Weekday, tuple[m.TimeRange, ...]]] = []
+        for day, ranges in s.hours.items():
+            out: list[m.TimeRange] = []
+            for i, text in enumerate(ranges):
+                try:
+                    out.append(parse_time_range(text))
+                except PydanticCustomError as exc:
+                    findings.append(
+                        Finding(("spec", "hours", day, i), exc.type, exc.message(), dict(exc.context or {}))
+                    )
+            parsed.append((_WEEKDAYS[day], tuple(out)))
+        hours = tuple(sorted(parsed))
+    dates: list[m.HolidayDates] = []
+    for i, h in enumerate(s.holidays.dates):
+        day_hours: list[m.TimeRange] | None = None
+        if h.hours is not None:
+            day_hours = []
+            for j, text in enumerate(h.hours):
+                try:
+                    day_hours.append(parse_time_range(text))
+                except PydanticCustomError as exc:
+                    findings.append(
+                        Finding(
+                            ("spec", "holidays", "dates", i, "hours", j),
+                            exc.type,
+                            exc.message(),
+                            dict(exc.context or {}),
+                        )
+                    )
+        start = h.date or h.from_
+        end = h.date or h.to
+        assert start is not None and end is not None  # the document's validator ensures one form
+        dates.append(
+            m.HolidayDates(start=start, end=end, name=h.name, hours=None if day_hours is None else tuple(day_hours))
+        )
+    calendar = m.Calendar(
+        **common,
+        time_zone=s.timeZone,
+        hours=hours,
+        holiday_countries=tuple(
+            m.CountryHolidays(country=c.country, subdivision=c.subdivision) for c in s.holidays.countries
+        ),
+        holiday_dates=tuple(dates),
+        exclusions=tuple(
+            m.Exclusion(reason=e.reason, start=e.start, end=e.end, rrule=e.rrule, duration_seconds=e.duration)
+            for e in s.exclusions
+        ),
+        description=_text(s.description),
+    )
+    for day1, r1, day2, r2 in m.overlapping_ranges(calendar):
+        findings.append(
+            Finding(
+                ("spec", "hours", day2.short),
+                "hours_overlap",
+                "service hours overlap: {first} on {day1} and {second} on {day2}",
+                {"first": str(r1), "day1": day1.short, "second": str(r2), "day2": day2.short},
+            )
+        )
+    if hours is not None and calendar.weekly_minutes() == 0:
+        findings.append(Finding(("spec", "hours"), "no_hours", "the calendar has no working hours at all", {}))
+    return calendar
+
+
+def _query(q: d.QuerySpec | None) -> m.MetricQuery | None:
+    return None if q is None else m.MetricQuery(type=q.type, source=q.source, spec=dict(q.spec))
+
+
+def _indicator(doc: d.IndicatorDocument, common: dict[str, Any]) -> m.Indicator:
+    s = doc.spec
+    return m.Indicator(
+        **common,
+        service=s.service,
+        kind=m.IndicatorKind(s.kind),
+        bucket_seconds=s.bucket,
+        description=_text(s.description),
+        ratio=None
+        if s.ratio is None
+        else m.RatioSpec(
+            good=_query(s.ratio.good), bad=_query(s.ratio.bad), total=_query(s.ratio.total), counter=s.ratio.counter
+        ),
+        threshold=None
+        if s.threshold is None
+        else m.ThresholdSpec(
+            metric=_query(s.threshold.metric),
+            operator=None if s.threshold.op is None else m.Operator(s.threshold.op),
+            value=s.threshold.value,
+            unit=s.threshold.unit,
+        ),
+        availability=None
+        if s.availability is None
+        else m.AvailabilitySpec(
+            probes=s.availability.probes,
+            incidents=s.availability.incidents,
+            degraded_is_down=s.availability.degradedIsDown,
+        ),
+        ticket=None
+        if s.ticket is None
+        else m.TicketSpec(clock=m.TicketClock(s.ticket.clock), priorities=tuple(s.ticket.priorities)),
+        labels=dict(doc.metadata.labels),
+        annotations=dict(doc.metadata.annotations),
+    )
+
+
+def _window(w: d.WindowSpec, path: tuple[str | int, ...], findings: list[Finding]) -> m.Window:
+    if w.rolling is not None:
+        seconds = parse_duration(w.rolling)
+        if seconds is None or seconds <= 0 or seconds % 60:
+            findings.append(
+                Finding(
+                    (*path, "rolling"),
+                    "window_rolling",
+                    "{value!r} is not a rolling window such as 30d, 4w or 24h",
+                    {"value": w.rolling},
+                )
+            )
+            return m.Window(length=30, unit=m.WindowUnit.DAY, rolling=True)
+        for unit in (m.WindowUnit.WEEK, m.WindowUnit.DAY, m.WindowUnit.HOUR, m.WindowUnit.MINUTE):
+            size = FIXED_UNIT_SECONDS[unit]
+            if seconds % size == 0:
+                return m.Window(length=seconds // size, unit=unit, rolling=True, time_zone=w.timeZone, start=w.start)
+    text = (w.calendar or "").strip()
+    if text in _CALENDAR_UNITS:
+        return m.Window(length=1, unit=_CALENDAR_UNITS[text], rolling=False, time_zone=w.timeZone, start=w.start)
+    number, unit_letter = text[:-1], text[-1:]
+    if number.isdigit() and int(number) > 0 and unit_letter in ("w", "M", "Q", "Y"):
+        return m.Window(
+            length=int(number), unit=m.WindowUnit(unit_letter), rolling=False, time_zone=w.timeZone, start=w.start
+        )
+    findings.append(
+        Finding(
+            (*path, "calendar"),
+            "window_calendar",
+            "{value!r} is not a calendar window: week, month, quarter, year, or like 2M",
+            {"value": text},
+        )
+    )
+    return m.Window(length=1, unit=m.WindowUnit.MONTH, rolling=False)
+
+
+def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[Finding]) -> m.Agreement:
+    s = doc.spec
+    versions: list[m.AgreementVersion] = []
+    seen_versions: set[int] = set()
+    for vi, v in enumerate(s.versions):
+        vpath: tuple[str | int, ...] = ("spec", "versions", vi)
+        if v.version in seen_versions:
+            findings.append(
+                Finding(
+                    (*vpath, "version"), "duplicate_version", "version {number} is given twice", {"number": v.version}
+                )
+            )
+        seen_versions.add(v.version)
+        objectives: list[m.Objective] = []
+        seen: set[str] = set()
+        for oi, o in enumerate(v.objectives):
+            opath = (*vpath, "objectives", oi)
+            if o.name in seen:
+                findings.append(
+                    Finding(
+                        (*opath, "name"), "duplicate_objective", "objective {name} is given twice", {"name": o.name}
+                    )
+                )
+            seen.add(o.name)
+            target = o.target if o.target is not None else round((o.targetPercent or 0.0) / 100, 12)
+            objectives.append(
+                m.Objective(
+                    name=o.name,
+                    display_name=_text(o.displayName) or m.LocalizedText(en=o.name),
+                    description=_text(o.description),
+                    indicator=o.indicator,
+                    target=target,
+                    window=_window(o.window, (*opath, "window"), findings),
+                    budgeting=_BUDGETING[o.budgeting],
+                    time_slice=None
+                    if o.timeSlice is None
+                    else m.TimeSlice(seconds=o.timeSlice.size, target=o.timeSlice.target),
+                    operator=None if o.op is None else m.Operator(o.op),
+                    value=o.value,
+                    calendar=o.calendar,
+                    maintenance=m.MaintenancePolicy(o.maintenance),
+                    alert_policies=tuple(o.alertPolicies),
+                    labels=dict(o.labels),
+                    annotations=dict(o.annotations),
+                )
+            )
+        eff = v.effective
+        if eff.from_ is not None and eff.to is not None and eff.to <= eff.from_:
+            findings.append(
+                Finding(
+                    (*vpath, "effective", "to"),
+                    "range_backwards",
+                    "to ({to}) is not after from ({start})",
+                    {"to": str(eff.to), "start": str(eff.from_)},
+                )
+            )
+        versions.append(
+            m.AgreementVersion(
+                number=v.version,
+                state=m.VersionState(v.state),
+                effective_from=eff.from_,
+                effective_to=eff.to,
+                calendar=v.calendar,
+                objectives=tuple(objectives),
+                credit_schedule=None
+                if v.credits is None
+                else m.CreditSchedule(
+                    tiers=tuple(m.CreditTier(below=t.below, credit=t.credit) for t in v.credits.tiers),
+                    cap=v.credits.cap,
+                ),
+                charge=None
+                if v.charge is None
+                else m.Charge(amount=v.charge.amount, currency=v.charge.currency, period=v.charge.period),
+                review=None if v.review is None else m.ReviewCadence(months=v.review.everyMonths),
+                notes=v.notes,
+            )
+        )
+    active = [v for v in versions if v.state == m.VersionState.ACTIVE]
+    if len(active) > 1:
+        undated = [v for v in active if v.effective_from is None]
+        if undated:
+            findings.append(
+                Finding(
+                    ("spec", "versions"),
+                    "two_active",
+                    "more than one version is active; give them effective dates that do not overlap",
+                    {},
+                )
+            )
+    return m.Agreement(
+        **common,
+        kind=m.AgreementKind(s.type),
+        description=_text(s.description),
+        parties=tuple(
+            m.AgreementParty(party=p.party, role=m.PartyRole(p.role), signatory=p.signatory) for p in s.parties
+        ),
+        services=tuple(s.services),
+        versions=tuple(versions),
+        labels=dict(doc.metadata.labels),
+        annotations=dict(doc.metadata.annotations),
+    )

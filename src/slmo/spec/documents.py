@@ -1,0 +1,405 @@
+"""The slmo/v1 document format, as pydantic models: the single source of its JSON Schema and of
+its validation. Each model mirrors the YAML a person writes (camelCase keys); ``convert.py``
+turns validated documents into core model objects and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from slmo.spec.fields import (
+    AwareDatetime,
+    Duration,
+    Fraction,
+    Name,
+    Ratio,
+    Strict,
+    Text,
+    TimeZone,
+)
+
+API_VERSION = "slmo/v1"
+
+
+class Metadata(Strict):
+    name: Name
+    displayName: Text | None = None
+    labels: dict[str, Any] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+
+
+class Document(Strict):
+    apiVersion: Literal["slmo/v1"]
+    metadata: Metadata
+
+
+# -- parties and services ---------------------------------------------------------------
+
+
+class ContactSpec(Strict):
+    name: str
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    lang: Literal["en", "ar"] = "en"
+    channels: list[str] = Field(default_factory=list, description="notification URLs (apprise syntax)")
+
+
+class PartySpec(Strict):
+    type: Literal["customer", "supplier", "internal"]
+    description: Text | None = None
+    contacts: list[ContactSpec] = Field(default_factory=list)
+
+
+class PartyDocument(Document):
+    kind: Literal["Party"]
+    spec: PartySpec
+
+
+class DependsOn(Strict):
+    services: list[Name] = Field(default_factory=list)
+    suppliers: list[Name] = Field(default_factory=list)
+
+
+class ServiceSpec(Strict):
+    owner: Name | None = None
+    tier: int | None = Field(default=None, ge=1, le=4)
+    description: Text | None = None
+    dependsOn: DependsOn = Field(default_factory=DependsOn)
+
+
+class ServiceDocument(Document):
+    kind: Literal["Service"]
+    spec: ServiceSpec
+
+
+# -- calendars ---------------------------------------------------------------------------
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class CountrySpec(Strict):
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code")
+    subdivision: str | None = None
+
+
+class HolidayDateSpec(Strict):
+    date: dt.date | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+    name: str | None = None
+    hours: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> HolidayDateSpec:
+        if (self.date is None) == (self.from_ is None and self.to is None):
+            raise PydanticCustomError("holiday_form", "give either date, or from and to", {})
+        if self.date is None and (self.from_ is None or self.to is None):
+            raise PydanticCustomError("holiday_form", "give either date, or from and to", {})
+        if self.from_ is not None and self.to is not None and self.to < self.from_:
+            raise PydanticCustomError(
+                "range_backwards", "to ({to}) is before from ({start})", {"to": str(self.to), "start": str(self.from_)}
+            )
+        return self
+
+
+class HolidaysSpec(Strict):
+    countries: list[CountrySpec] = Field(default_factory=list)
+    dates: list[HolidayDateSpec] = Field(default_factory=list)
+
+
+class ExclusionSpec(Strict):
+    reason: str | None = None
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    rrule: str | None = Field(default=None, description="RFC 5545 recurrence rule, in the calendar's time zone")
+    duration: Duration | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> ExclusionSpec:
+        if self.rrule is not None:
+            if self.duration is None:
+                raise PydanticCustomError("exclusion_form", "a recurring exclusion needs a duration", {})
+            if self.end is not None:
+                raise PydanticCustomError("exclusion_form", "a recurring exclusion takes a duration, not an end", {})
+        elif self.start is None or self.end is None:
+            raise PydanticCustomError("exclusion_form", "give start and end, or rrule and duration", {})
+        elif self.end <= self.start:
+            raise PydanticCustomError(
+                "range_backwards",
+                "end ({to}) is not after start ({start})",
+                {"to": str(self.end), "start": str(self.start)},
+            )
+        return self
+
+
+class CalendarSpec(Strict):
+    timeZone: TimeZone
+    hours: Literal["24x7"] | dict[Weekday, list[str]] = "24x7"
+    holidays: HolidaysSpec = Field(default_factory=HolidaysSpec)
+    exclusions: list[ExclusionSpec] = Field(default_factory=list)
+    description: Text | None = None
+
+
+class CalendarDocument(Document):
+    kind: Literal["Calendar"]
+    spec: CalendarSpec
+
+
+# -- data sources and indicators ---------------------------------------------------------
+
+
+class QuerySpec(Strict):
+    type: str | None = Field(default=None, description="the source's type, e.g. Prometheus")
+    source: Name | None = Field(default=None, description="a DataSource by name")
+    spec: dict[str, Any] = Field(default_factory=dict, description="type-specific query fields, e.g. {query: ...}")
+
+
+class RatioIndicatorSpec(Strict):
+    good: QuerySpec | None = None
+    bad: QuerySpec | None = None
+    total: QuerySpec | None = None
+    counter: bool | None = None
+
+    @model_validator(mode="after")
+    def _good_or_bad(self) -> RatioIndicatorSpec:
+        if self.good is not None and self.bad is not None:
+            raise PydanticCustomError("good_and_bad", "give good or bad, not both", {})
+        return self
+
+
+class ThresholdIndicatorSpec(Strict):
+    metric: QuerySpec | None = None
+    op: Literal["lt", "lte", "gt", "gte"] | None = None
+    value: float | None = None
+    unit: str | None = None
+
+
+class AvailabilityIndicatorSpec(Strict):
+    probes: bool = True
+    incidents: bool = True
+    degradedIsDown: bool = False
+
+
+class TicketIndicatorSpec(Strict):
+    clock: Literal["response", "resolution"] = "resolution"
+    priorities: list[str] = Field(default_factory=list)
+
+
+class IndicatorSpec(Strict):
+    service: Name | None = None
+    kind: Literal["ratio", "threshold", "availability", "ticket"]
+    bucket: Duration = Field(default=60, description="measurement bucket length, e.g. 1m")
+    description: Text | None = None
+    ratio: RatioIndicatorSpec | None = None
+    threshold: ThresholdIndicatorSpec | None = None
+    availability: AvailabilityIndicatorSpec | None = None
+    ticket: TicketIndicatorSpec | None = None
+
+    @model_validator(mode="after")
+    def _kind_matches(self) -> IndicatorSpec:
+        given = [k for k in ("ratio", "threshold", "availability", "ticket") if getattr(self, k) is not None]
+        wrong = [k for k in given if k != self.kind]
+        if wrong:
+            raise PydanticCustomError(
+                "kind_mismatch", "{field} given for an indicator of kind {kind}", {"field": wrong[0], "kind": self.kind}
+            )
+        return self
+
+
+class IndicatorDocument(Document):
+    kind: Literal["Indicator"]
+    spec: IndicatorSpec
+
+
+class DataSourceSpec(Strict):
+    type: str
+    connection: dict[str, Any] = Field(default_factory=dict)
+    description: Text | None = None
+
+
+class DataSourceDocument(Document):
+    kind: Literal["DataSource"]
+    spec: DataSourceSpec
+
+
+# -- alerting ----------------------------------------------------------------------------
+
+
+class AlertConditionSpec(Strict):
+    severity: str
+    kind: Literal["burnrate"] = "burnrate"
+    op: Literal["lt", "lte", "gt", "gte"]
+    threshold: float
+    lookbackWindow: Duration
+    alertAfter: Duration | None = None
+    description: Text | None = None
+
+
+class AlertConditionDocument(Document):
+    kind: Literal["AlertCondition"]
+    spec: AlertConditionSpec
+
+
+class NotificationTargetSpec(Strict):
+    target: str
+    description: Text | None = None
+
+
+class NotificationTargetDocument(Document):
+    kind: Literal["NotificationTarget"]
+    spec: NotificationTargetSpec
+
+
+class AlertPolicySpec(Strict):
+    conditions: list[Name] = Field(min_length=1)
+    notificationTargets: list[Name] = Field(default_factory=list)
+    alertWhenNoData: bool = False
+    alertWhenResolved: bool = False
+    alertWhenBreaching: bool = True
+    description: Text | None = None
+
+
+class AlertPolicyDocument(Document):
+    kind: Literal["AlertPolicy"]
+    spec: AlertPolicySpec
+
+
+# -- agreements --------------------------------------------------------------------------
+
+
+class WindowSpec(Strict):
+    rolling: str | None = Field(default=None, description="a rolling window: 30d, 4w, 24h")
+    calendar: str | None = Field(default=None, description="a calendar window: week, month, quarter, year, or 2M")
+    timeZone: TimeZone | None = None
+    start: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> WindowSpec:
+        if (self.rolling is None) == (self.calendar is None):
+            raise PydanticCustomError("window_form", "give rolling (e.g. 30d) or calendar (e.g. month)", {})
+        return self
+
+
+class TimeSliceSpec(Strict):
+    size: Duration
+    target: Fraction | None = None
+
+
+class ObjectiveSpec(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,127}$")
+    displayName: Text | None = None
+    description: Text | None = None
+    indicator: Name
+    target: Ratio | None = None
+    targetPercent: float | None = Field(default=None, description="the target in percent, instead of target")
+    window: WindowSpec
+    budgeting: Literal["occurrences", "timeslices", "ratioTimeslices"] = "occurrences"
+    timeSlice: TimeSliceSpec | None = None
+    op: Literal["lt", "lte", "gt", "gte"] | None = None
+    value: float | None = None
+    calendar: Name | None = None
+    maintenance: Literal["exclude", "good"] = "exclude"
+    alertPolicies: list[Name] = Field(default_factory=list)
+    labels: dict[str, Any] = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _target_given(self) -> ObjectiveSpec:
+        if (self.target is None) == (self.targetPercent is None):
+            raise PydanticCustomError("target_form", "give target (a ratio) or targetPercent, not both", {})
+        if self.targetPercent is not None and not 0 <= self.targetPercent < 100:
+            raise PydanticCustomError(
+                "percent_range", "{value} is not a percentage in [0, 100)", {"value": self.targetPercent}
+            )
+        if self.budgeting != "occurrences" and self.timeSlice is None:
+            raise PydanticCustomError(
+                "time_slice_missing", "budgeting {method} needs timeSlice", {"method": self.budgeting}
+            )
+        return self
+
+
+class CreditTierSpec(Strict):
+    below: Fraction = Field(description="attainment strictly below this earns the credit")
+    credit: Fraction = Field(description="share of the period's charge")
+
+
+class CreditsSpec(Strict):
+    cap: Fraction = 1.0
+    tiers: list[CreditTierSpec] = Field(min_length=1)
+
+
+class ChargeSpec(Strict):
+    amount: float = Field(ge=0)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    period: Literal["month", "quarter", "year"] = "month"
+
+
+class ReviewSpec(Strict):
+    everyMonths: int = Field(ge=1, le=60)
+
+
+class EffectiveSpec(Strict):
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+
+
+class VersionSpec(Strict):
+    version: int = Field(ge=1)
+    state: Literal["draft", "proposed", "agreed", "active", "superseded", "retired"] = "draft"
+    effective: EffectiveSpec = Field(default_factory=EffectiveSpec)
+    calendar: Name | None = None
+    charge: ChargeSpec | None = None
+    review: ReviewSpec | None = None
+    credits: CreditsSpec | None = None
+    notes: str | None = None
+    objectives: list[ObjectiveSpec] = Field(default_factory=list)
+
+
+class AgreementPartySpec(Strict):
+    party: Name
+    role: Literal["provider", "customer"]
+    signatory: str | None = None
+
+
+class AgreementSpec(Strict):
+    type: Literal["sla", "ola", "uc", "expectation"]
+    description: Text | None = None
+    parties: list[AgreementPartySpec] = Field(default_factory=list)
+    services: list[Name] = Field(min_length=1)
+    versions: list[VersionSpec] = Field(default_factory=list)
+
+
+class AgreementDocument(Document):
+    kind: Literal["Agreement"]
+    spec: AgreementSpec
+
+
+AnyDocument = Annotated[
+    PartyDocument
+    | ServiceDocument
+    | CalendarDocument
+    | DataSourceDocument
+    | IndicatorDocument
+    | AlertConditionDocument
+    | NotificationTargetDocument
+    | AlertPolicyDocument
+    | AgreementDocument,
+    Field(discriminator="kind"),
+]
+
+DOCUMENT_CLASSES: dict[str, type[Document]] = {
+    "Party": PartyDocument,
+    "Service": ServiceDocument,
+    "Calendar": CalendarDocument,
+    "DataSource": DataSourceDocument,
+    "Indicator": IndicatorDocument,
+    "AlertCondition": AlertConditionDocument,
+    "NotificationTarget": NotificationTargetDocument,
+    "AlertPolicy": AlertPolicyDocument,
+    "Agreement": AgreementDocument,
+}

@@ -1,0 +1,270 @@
+"""Core model objects to slmo/v1 documents (plain mappings), leaving defaults out so that the
+YAML people read stays short, and ``apply`` of the result gives back equal objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from slmo.core import model as m
+from slmo.core.model.duration import format_duration
+from slmo.core.model.kinds import kind_of
+
+_BUDGETING_WORDS = {
+    m.BudgetingMethod.OCCURRENCES: "occurrences",
+    m.BudgetingMethod.TIMESLICES: "timeslices",
+    m.BudgetingMethod.RATIO_TIMESLICES: "ratioTimeslices",
+}
+_CALENDAR_WORDS = {
+    m.WindowUnit.WEEK: "week",
+    m.WindowUnit.MONTH: "month",
+    m.WindowUnit.QUARTER: "quarter",
+    m.WindowUnit.YEAR: "year",
+}
+
+
+def _compact(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop keys whose value is None or an empty collection."""
+    return {k: v for k, v in mapping.items() if v is not None and v not in ({}, [])}
+
+
+def _text(text: m.LocalizedText | None) -> Any:
+    if text is None:
+        return None
+    return _compact({"en": text.en, "ar": text.ar})
+
+
+def _query(q: m.MetricQuery | None) -> dict[str, Any] | None:
+    return None if q is None else _compact({"type": q.type, "source": q.source, "spec": dict(q.spec)})
+
+
+def to_document(obj: m.CatalogueObject) -> dict[str, Any]:
+    kind = kind_of(obj)
+    labels = getattr(obj, "labels", {})
+    annotations = getattr(obj, "annotations", {})
+    display = (
+        None
+        if obj.display_name is None or obj.display_name == m.LocalizedText(en=obj.name)
+        else _text(obj.display_name)
+    )
+    metadata = _compact(
+        {"name": obj.name, "displayName": display, "labels": dict(labels), "annotations": dict(annotations)}
+    )
+    return {"apiVersion": "slmo/v1", "kind": kind, "metadata": metadata, "spec": _spec(obj)}
+
+
+def _spec(obj: m.CatalogueObject) -> dict[str, Any]:
+    if isinstance(obj, m.Party):
+        return _compact(
+            {
+                "type": obj.type.value,
+                "description": _text(obj.description),
+                "contacts": [
+                    _compact(
+                        {
+                            "name": c.name,
+                            "role": c.role,
+                            "email": c.email,
+                            "phone": c.phone,
+                            "lang": None if c.lang == "en" else c.lang,
+                            "channels": list(c.channels),
+                        }
+                    )
+                    for c in obj.contacts
+                ],
+            }
+        )
+    if isinstance(obj, m.Service):
+        return _compact(
+            {
+                "owner": obj.owner,
+                "tier": obj.tier,
+                "description": _text(obj.description),
+                "dependsOn": _compact(
+                    {"services": list(obj.depends_on_services), "suppliers": list(obj.depends_on_suppliers)}
+                ),
+            }
+        )
+    if isinstance(obj, m.Calendar):
+        return _calendar(obj)
+    if isinstance(obj, m.DataSource):
+        return _compact({"type": obj.type, "connection": dict(obj.connection), "description": _text(obj.description)})
+    if isinstance(obj, m.Indicator):
+        return _indicator(obj)
+    if isinstance(obj, m.AlertCondition):
+        return _compact(
+            {
+                "severity": obj.severity,
+                "kind": None if obj.kind == "burnrate" else obj.kind,
+                "op": obj.operator.value,
+                "threshold": obj.threshold,
+                "lookbackWindow": format_duration(obj.lookback_seconds),
+                "alertAfter": None if obj.alert_after_seconds is None else format_duration(obj.alert_after_seconds),
+                "description": _text(obj.description),
+            }
+        )
+    if isinstance(obj, m.NotificationTarget):
+        return _compact({"target": obj.target, "description": _text(obj.description)})
+    if isinstance(obj, m.AlertPolicy):
+        return _compact(
+            {
+                "conditions": list(obj.conditions),
+                "notificationTargets": list(obj.notification_targets),
+                "alertWhenNoData": obj.alert_when_no_data or None,
+                "alertWhenResolved": obj.alert_when_resolved or None,
+                "alertWhenBreaching": None if obj.alert_when_breaching else False,
+                "description": _text(obj.description),
+            }
+        )
+    return _agreement(obj)
+
+
+def _calendar(c: m.Calendar) -> dict[str, Any]:
+    hours: Any = "24x7" if c.hours is None else {day.short: [str(r) for r in ranges] for day, ranges in c.hours}
+    dates = []
+    for h in c.holiday_dates:
+        span: dict[str, Any] = {"date": h.start} if h.start == h.end else {"from": h.start, "to": h.end}
+        dates.append(
+            _compact({**span, "name": h.name, "hours": None if h.hours is None else [str(r) for r in h.hours]})
+        )
+    exclusions = [
+        _compact(
+            {
+                "start": e.start,
+                "end": e.end,
+                "rrule": e.rrule,
+                "duration": None if e.duration_seconds is None else format_duration(e.duration_seconds),
+                "reason": e.reason,
+            }
+        )
+        for e in c.exclusions
+    ]
+    return _compact(
+        {
+            "timeZone": c.time_zone,
+            "hours": hours,
+            "holidays": _compact(
+                {
+                    "countries": [
+                        _compact({"country": h.country, "subdivision": h.subdivision}) for h in c.holiday_countries
+                    ],
+                    "dates": dates,
+                }
+            ),
+            "exclusions": exclusions,
+            "description": _text(c.description),
+        }
+    )
+
+
+def _indicator(i: m.Indicator) -> dict[str, Any]:
+    return _compact(
+        {
+            "service": i.service,
+            "kind": i.kind.value,
+            "bucket": None if i.bucket_seconds == 60 else format_duration(i.bucket_seconds),
+            "description": _text(i.description),
+            "ratio": None
+            if i.ratio is None
+            else _compact(
+                {
+                    "good": _query(i.ratio.good),
+                    "bad": _query(i.ratio.bad),
+                    "total": _query(i.ratio.total),
+                    "counter": i.ratio.counter,
+                }
+            ),
+            "threshold": None
+            if i.threshold is None
+            else _compact(
+                {
+                    "metric": _query(i.threshold.metric),
+                    "op": None if i.threshold.operator is None else i.threshold.operator.value,
+                    "value": i.threshold.value,
+                    "unit": i.threshold.unit,
+                }
+            ),
+            "availability": None
+            if i.availability is None
+            else {
+                "probes": i.availability.probes,
+                "incidents": i.availability.incidents,
+                "degradedIsDown": i.availability.degraded_is_down,
+            },
+            "ticket": None
+            if i.ticket is None
+            else _compact({"clock": i.ticket.clock.value, "priorities": list(i.ticket.priorities)}),
+        }
+    )
+
+
+def _window(w: m.Window) -> dict[str, Any]:
+    if w.rolling:
+        form: dict[str, Any] = {"rolling": f"{w.length}{w.unit.value}"}
+    elif w.length == 1:
+        form = {"calendar": _CALENDAR_WORDS[w.unit]}
+    else:
+        form = {"calendar": f"{w.length}{w.unit.value}"}
+    return _compact({**form, "timeZone": w.time_zone, "start": w.start})
+
+
+def _objective(o: m.Objective) -> dict[str, Any]:
+    return _compact(
+        {
+            "name": o.name,
+            "displayName": None if o.display_name == m.LocalizedText(en=o.name) else _text(o.display_name),
+            "description": _text(o.description),
+            "indicator": o.indicator,
+            "target": o.target,
+            "window": _window(o.window),
+            "budgeting": None if o.budgeting == m.BudgetingMethod.OCCURRENCES else _BUDGETING_WORDS[o.budgeting],
+            "timeSlice": None
+            if o.time_slice is None
+            else _compact({"size": format_duration(o.time_slice.seconds), "target": o.time_slice.target}),
+            "op": None if o.operator is None else o.operator.value,
+            "value": o.value,
+            "calendar": o.calendar,
+            "maintenance": None if o.maintenance == m.MaintenancePolicy.EXCLUDE else o.maintenance.value,
+            "alertPolicies": list(o.alert_policies),
+            "labels": dict(o.labels),
+            "annotations": dict(o.annotations),
+        }
+    )
+
+
+def _agreement(a: m.Agreement) -> dict[str, Any]:
+    versions = []
+    for v in a.versions:
+        versions.append(
+            _compact(
+                {
+                    "version": v.number,
+                    "state": v.state.value,
+                    "effective": _compact({"from": v.effective_from, "to": v.effective_to}),
+                    "calendar": v.calendar,
+                    "charge": None
+                    if v.charge is None
+                    else {"amount": v.charge.amount, "currency": v.charge.currency, "period": v.charge.period},
+                    "review": None if v.review is None else {"everyMonths": v.review.months},
+                    "credits": None
+                    if v.credit_schedule is None
+                    else {
+                        "cap": v.credit_schedule.cap,
+                        "tiers": [{"below": t.below, "credit": t.credit} for t in v.credit_schedule.tiers],
+                    },
+                    "notes": v.notes,
+                    "objectives": [_objective(o) for o in v.objectives],
+                }
+            )
+        )
+    return _compact(
+        {
+            "type": a.kind.value,
+            "description": _text(a.description),
+            "parties": [
+                _compact({"party": p.party, "role": p.role.value, "signatory": p.signatory}) for p in a.parties
+            ],
+            "services": list(a.services),
+            "versions": versions,
+        }
+    )
