@@ -9,7 +9,7 @@ import re
 import zoneinfo
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from slmo.core.model.calendar import TimeRange
@@ -39,7 +39,23 @@ def _text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[Texts, BeforeValidator(_text)]
+Text = Annotated[
+    Texts,
+    BeforeValidator(_text),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "English text"},
+                {
+                    "type": "object",
+                    "properties": {"en": {"type": "string", "minLength": 1}, "ar": {"type": "string"}},
+                    "required": ["en"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
 
 
 def _ratio(value: float) -> float:
@@ -68,7 +84,11 @@ def _duration(value: Any) -> int:
     )
 
 
-Duration = Annotated[int, BeforeValidator(_duration)]
+Duration = Annotated[
+    int,
+    BeforeValidator(_duration),
+    WithJsonSchema({"type": "string", "pattern": r"^\d+(\.\d+)?[smhdw]$", "examples": ["30s", "15m", "4h", "3d"]}),
+]
 
 
 @functools.cache

@@ -7,6 +7,7 @@ ruamel.yaml's round-trip loader keeps the position of every mapping key and sequ
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -117,6 +118,9 @@ def parse_documents(text: str, source: str) -> list[SourceDocument]:
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         reason = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.context_mark is not None and exc.problem:
+            # Where the unfinished construct began is usually where the mistake is.
+            reason += f" ({exc.context.strip()} started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         raise SpecError(
             [
                 Problem(
@@ -196,6 +200,11 @@ def to_plain_data(node: Any) -> Any:
         return {str(k) if not isinstance(k, str) else k: to_plain_data(v) for k, v in node.items()}
     if isinstance(node, list):
         return [to_plain_data(v) for v in node]
+    if isinstance(node, dt.datetime) and type(node) is not dt.datetime:
+        # ruamel's TimeStamp subclass would otherwise travel into the model and the dumper.
+        return dt.datetime(
+            node.year, node.month, node.day, node.hour, node.minute, node.second, node.microsecond, tzinfo=node.tzinfo
+        )
     return node
 
 

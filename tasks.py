@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The two commands of the README, with nothing but Python 3.11+ and pip:
+
+    python3 tasks.py start    set up, apply the example catalogue and show it (SQLite)
+    python3 tasks.py test     set up, then lint, type-check, check the layers and run every test
+
+Both create a virtual environment in .venv and install slmo into it; nothing else is
+installed on the machine, except that `test` starts the local PostgreSQL server when the
+machine has one that is stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def say(text: str) -> None:
+    print(f"\033[1m==> {text}\033[0m" if sys.stdout.isatty() else f"==> {text}", flush=True)
+
+
+def run(*args: str | Path, check: bool = True, env: dict[str, str] | None = None) -> int:
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)
+    if check and completed.returncode != 0:
+        sys.exit(completed.returncode)
+    return completed.returncode
+
+
+def setup(extras: str = "") -> None:
+    """Create .venv and install slmo into it, again only when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"slmo needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        say("creating the virtual environment .venv")
+        venv.create(VENV, with_pip=True)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / ".slmo-installed"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"installing slmo{extras} into .venv")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "-e", f".{extras}")
+    stamp.write_text(digest)
+
+
+def slmo(*args: str) -> None:
+    run(BIN / "slmo", *args)
+
+
+def start() -> None:
+    setup()
+    say("applying the example catalogue (examples/) to the default SQLite database")
+    slmo("apply", "-f", "examples/")
+    say("the catalogue")
+    slmo("get", "all")
+
+
+def postgres_up(host: str = "127.0.0.1", port: int = 5432) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_postgres() -> None:
+    """Start the machine's PostgreSQL cluster if it is installed and down. The tests themselves
+    decide what a missing server means: a skip on a user's machine, a failure in CI."""
+    if postgres_up():
+        return
+    ctl = shutil.which("pg_ctlcluster")
+    versions = sorted(Path("/etc/postgresql").glob("*")) if Path("/etc/postgresql").exists() else []
+    if ctl and versions:
+        say(f"starting PostgreSQL {versions[-1].name}")
+        run(ctl, "--skip-systemctl-redirect", versions[-1].name, "main", "start", check=False)
+    if not postgres_up():
+        print("PostgreSQL is not reachable on 127.0.0.1:5432", file=sys.stderr)
+
+
+def test(pytest_args: list[str]) -> None:
+    setup("[test]")
+    ensure_postgres()
+    say("ruff")
+    run(BIN / "ruff", "check", "src", "tests", "bench", "tasks.py")
+    run(BIN / "ruff", "format", "--check", "src", "tests", "bench", "tasks.py")
+    say("mypy --strict")
+    run(BIN / "mypy", "src/slmo")
+    say("import-linter: the layers")
+    run(BIN / "lint-imports")
+    say("pytest")
+    code = run(BIN / "pytest", "-n", "2", "--dist", "loadgroup", *pytest_args, check=False)
+    if code == 5:
+        print("pytest collected no tests", file=sys.stderr)
+    sys.exit(code)
+
+
+def main() -> None:
+    command, *rest = sys.argv[1:] or ["help"]
+    if command == "start":
+        start()
+    elif command == "test":
+        test(rest)
+    elif command == "setup":
+        setup("[test]")
+    else:
+        print(__doc__)
+        sys.exit(0 if command == "help" else 2)
+
+
+if __name__ == "__main__":
+    main()
