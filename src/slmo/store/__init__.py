@@ -1,34 +1,15 @@
 """The storage adapter: SQLAlchemy over SQLite or PostgreSQL, and in-memory fakes.
 
 Only ``bootstrap`` (and tests) name these; the use cases see the ports in
-``slmo.core.ports``.
+``slmo.core.ports``. Import from the modules themselves: this package imports nothing, so
+a unit test that wants ``store.memory`` does not pay for SQLAlchemy and Alembic.
+
+- ``engine``: ``make_engine``, ``sqlite_url_for``, ``upgrade``, ``check``,
+  ``current_revision``, ``head_revision``, ``ensure_current``
+- ``unit_of_work``: ``SqlUnitOfWork``, ``unit_of_work_factory``
+- ``repositories``: ``SqlCatalogueRepository``, ``SqlAuditLog``
+- ``memory``: ``MemoryStore`` (``.unit_of_work`` is a ``UnitOfWorkFactory``), ``MemoryUnitOfWork``
+- ``schema`` (row classes), ``convert`` and ``documents`` (rows and documents to domain
+  objects), ``columns`` (portable column types), ``failures`` (SQLAlchemy's errors to slmo's),
+  ``migrations/`` (Alembic)
 """
-
-from slmo.store.engine import (
-    check,
-    current_revision,
-    ensure_current,
-    head_revision,
-    make_engine,
-    sqlite_url_for,
-    upgrade,
-)
-from slmo.store.memory import MemoryStore, MemoryUnitOfWork
-from slmo.store.repositories import SqlAuditLog, SqlCatalogueRepository
-from slmo.store.unit_of_work import SqlUnitOfWork, unit_of_work_factory
-
-__all__ = [
-    "MemoryStore",
-    "MemoryUnitOfWork",
-    "SqlAuditLog",
-    "SqlCatalogueRepository",
-    "SqlUnitOfWork",
-    "check",
-    "current_revision",
-    "ensure_current",
-    "head_revision",
-    "make_engine",
-    "sqlite_url_for",
-    "unit_of_work_factory",
-    "upgrade",
-]

@@ -6,8 +6,9 @@ as the SQL store does where a use case could tell the difference:
 - nothing is visible to other units of work until ``commit``; ``__exit__`` rolls back;
 - reads see what others committed (read committed), and an object once read in a unit of
   work stays as read, as SQLAlchemy's identity map keeps it;
-- writing an object that someone else changed, created or deleted since this unit of work
-  read it is a ``ConflictError``, as the database's unique key and revision check make it;
+- changing or deleting an object that someone else changed or deleted since this unit of
+  work read it is a ``ConflictError``, as the database's revision check makes it; so is
+  committing the creation of an object someone else created first (the unique key);
 - objects go through ``to_plain``/``from_plain``, so a fake never hands back the very
   instance it was given, and an object that would not survive the database fails here too.
 
@@ -33,8 +34,11 @@ Key = tuple[str, str]
 
 @dataclass(frozen=True)
 class _Stored:
+    """A row: ``row_id`` tells a re-created object from the one deleted before it."""
+
     document: dict[str, Any]
     revision: int
+    row_id: int
 
 
 @dataclass
@@ -43,19 +47,19 @@ class MemoryStore:
 
     objects: dict[Key, _Stored] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
-    last_audit_id: int = 0
+    last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """A new unit of work over this store: the ``UnitOfWorkFactory`` to hand the services."""
         return MemoryUnitOfWork(self)
 
-    def next_audit_id(self) -> int:
-        # Like a database sequence: ids are taken when recorded and not given back on
+    def next_id(self) -> int:
+        # Like a database sequence: ids are taken when used and not given back on
         # rollback, so they grow but may have gaps.
         with self.lock:
-            self.last_audit_id += 1
-            return self.last_audit_id
+            self.last_id += 1
+            return self.last_id
 
 
 class _Transaction:
@@ -64,21 +68,44 @@ class _Transaction:
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
         self.changes: dict[Key, _Stored | None] = {}  # None: deleted
-        self.seen: dict[Key, _Stored | None] = {}  # as first read, the base of every write
+        self.bases: dict[Key, _Stored | None] = {}  # what the first write of a key replaced
+        self.seen: dict[Key, _Stored] = {}  # rows as first read: SQLAlchemy's identity map
         self.audit: list[AuditEntry] = []
 
     def read(self, key: Key) -> _Stored | None:
+        """Whether the object exists is asked of the committed state every time (as a query
+        is); an object already read keeps the content it was read with."""
         if key in self.changes:
             return self.changes[key]
-        if key not in self.seen:
-            self.seen[key] = self.store.objects.get(key)
-        return self.seen[key]
+        current = self.store.objects.get(key)
+        if current is None:
+            return None
+        seen = self.seen.get(key)
+        if seen is not None and seen.row_id == current.row_id:
+            return seen
+        self.seen[key] = current
+        return current
+
+    def write(self, key: Key, base: _Stored | None, new: _Stored | None) -> None:
+        if key not in self.changes:
+            # The database checks a write when it is flushed, at the call; do the same.
+            self.bases[key] = base
+            self.check(key)
+        self.changes[key] = new
 
     def check(self, key: Key) -> None:
-        """Refuse a write to ``key`` when the committed object is no longer the one read."""
-        base, current = self.seen.get(key), self.store.objects.get(key)
-        if _revision(base) != _revision(current):
-            kind, name = key
+        """Refuse a write whose base is no longer what is committed: an insert of an object
+        that now exists (the unique key), or a change of one that was changed or deleted
+        since it was read (the revision check)."""
+        base, committed = self.bases[key], self.store.objects.get(key)
+        kind, name = key
+        if base is None and committed is not None:
+            raise ConflictError(
+                f"storing {kind}/{name}: it was created by someone else meanwhile", key="error.store.integrity"
+            )
+        if base is not None and (
+            committed is None or (committed.row_id, committed.revision) != (base.row_id, base.revision)
+        ):
             raise ConflictError(
                 f"storing {kind}/{name}: the object was changed or deleted by someone else meanwhile; "
                 "read it again and retry",
@@ -87,6 +114,7 @@ class _Transaction:
 
     def clear(self) -> None:
         self.changes.clear()
+        self.bases.clear()
         self.seen.clear()
         self.audit.clear()
 
@@ -119,18 +147,20 @@ class MemoryCatalogueRepository:
         kind, document = document_of(obj)
         key = (kind, obj.name)
         current = self._tx.read(key)
-        if current is not None and current.document == document:
+        if current is None:
+            new = _Stored(document, 1, self._tx.store.next_id())
+        elif current.document == document:
             return
-        self._tx.check(key)
-        self._tx.changes[key] = _Stored(document, 1 if current is None else current.revision + 1)
+        else:
+            new = _Stored(document, current.revision + 1, current.row_id)
+        self._tx.write(key, current, new)
 
     def delete(self, kind: str, name: str) -> None:
         """Remove the object; removing one that is absent changes nothing."""
         key = (kind, name)
-        if self._tx.read(key) is None:
-            return
-        self._tx.check(key)
-        self._tx.changes[key] = None
+        current = self._tx.read(key)
+        if current is not None:
+            self._tx.write(key, current, None)
 
     def revision(self, kind: str, name: str) -> int | None:
         key = (kind, name)
@@ -144,20 +174,20 @@ class MemoryAuditLog:
         self._tx = transaction
 
     def record(self, entry: AuditEntry) -> None:
-        self._tx.audit.append(stored_audit_entry(entry, entry_id=self._tx.store.next_audit_id()))
+        self._tx.audit.append(stored_audit_entry(entry, entry_id=self._tx.store.next_id()))
 
     def list(
         self, *, kind: str | None = None, name: str | None = None, limit: int | None = None
     ) -> builtins.list[AuditEntry]:
         """Entries oldest first; with ``limit``, the latest ``limit`` of them (still oldest first)."""
-        entries = [
-            e
-            for e in [*self._tx.store.audit, *self._tx.audit]
-            if (kind is None or e.kind == kind) and (name is None or e.name == name)
-        ]
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must not be negative: {limit}")
+        with self._tx.store.lock:
+            everything = [*self._tx.store.audit, *self._tx.audit]
+        entries = [e for e in everything if (kind is None or e.kind == kind) and (name is None or e.name == name)]
         entries.sort(key=lambda e: (e.at, e.id or 0))
         if limit is not None:
-            entries = entries[len(entries) - limit :] if limit > 0 else []
+            entries = entries[len(entries) - limit :] if limit else []
         return entries
 
 

@@ -4,6 +4,12 @@ Repositories never commit: the unit of work that owns the session does. They flu
 after each catalogue write so that a collision (same kind and name inserted by another
 transaction, or a row changed since it was read) is reported at the call that caused
 it, as a ``ConflictError``, rather than later at commit.
+
+Optimistic locking: the catalogue repository holds every row it has read until the unit
+of work commits or rolls back. SQLAlchemy's identity map holds rows only weakly, and a
+row dropped from it would be read again (newer) before a write, hiding that someone else
+changed the object since this unit of work read it; held, the row keeps the revision it
+was read at, and the UPDATE or DELETE that names that revision finds nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ class SqlCatalogueRepository:
     def __init__(self, session: Session, *, now: Now = utc_now) -> None:
         self._session = session
         self._now = now
+        self._held: dict[tuple[str, str], CatalogueRow] = {}
 
     @property
     def _url(self) -> URL:
@@ -52,9 +59,10 @@ class SqlCatalogueRepository:
         if kind is not None:
             statement = statement.where(CatalogueRow.kind == kind)
         with translated(self._url, f"listing {kind or 'the catalogue'}"):
-            rows = self._session.scalars(statement).all()
-            rows = sorted(rows, key=lambda r: sort_key(r.kind, r.name))
-            return [object_from_row(row) for row in rows]
+            rows = sorted(self._session.scalars(statement).all(), key=lambda r: sort_key(r.kind, r.name))
+        for row in rows:
+            self._held[row.kind, row.name] = row
+        return [object_from_row(row) for row in rows]
 
     def put(self, obj: CatalogueObject) -> None:
         kind = kind_of(obj)
@@ -62,7 +70,9 @@ class SqlCatalogueRepository:
             row = self._row(kind, obj.name)
             now = self._now()
             if row is None:
-                self._session.add(new_catalogue_row(obj, now=now))
+                row = new_catalogue_row(obj, now=now)
+                self._session.add(row)
+                self._held[kind, obj.name] = row
             elif not update_catalogue_row(row, obj, now=now):
                 return
             self._session.flush()
@@ -75,15 +85,24 @@ class SqlCatalogueRepository:
                 return
             self._session.delete(row)
             self._session.flush()
+            del self._held[kind, name]
 
     def revision(self, kind: str, name: str) -> int | None:
         statement = select(CatalogueRow.revision).where(CatalogueRow.kind == kind, CatalogueRow.name == name)
         with translated(self._url, f"reading the revision of {kind}/{name}"):
             return self._session.scalars(statement).one_or_none()
 
+    def release(self) -> None:
+        """Let go of the rows read; the unit of work calls this when its transaction ends."""
+        self._held.clear()
+
     def _row(self, kind: str, name: str) -> CatalogueRow | None:
+        """The row as it stands now; a row read before comes back as it was read then."""
         statement = select(CatalogueRow).where(CatalogueRow.kind == kind, CatalogueRow.name == name)
-        return self._session.scalars(statement).one_or_none()
+        row = self._session.scalars(statement).one_or_none()
+        if row is not None:
+            self._held[kind, name] = row
+        return row
 
 
 class SqlAuditLog:
@@ -101,6 +120,8 @@ class SqlAuditLog:
         self, *, kind: str | None = None, name: str | None = None, limit: int | None = None
     ) -> builtins.list[AuditEntry]:
         """Entries oldest first; with ``limit``, the latest ``limit`` of them (still oldest first)."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must not be negative: {limit}")
         statement = select(AuditRow)
         if kind is not None:
             statement = statement.where(AuditRow.kind == kind)

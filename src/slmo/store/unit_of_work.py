@@ -40,7 +40,8 @@ class SqlUnitOfWork:
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
         self._url = session_url(self._session)
-        self.catalogue = SqlCatalogueRepository(self._session, now=now)
+        self._catalogue = SqlCatalogueRepository(self._session, now=now)
+        self.catalogue = self._catalogue
         self.audit = SqlAuditLog(self._session)
 
     def __enter__(self) -> Self:
@@ -53,7 +54,7 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            self._session.rollback()
+            self.rollback()
         except Exception:
             # The original exception (if any) matters more than a failed rollback, which
             # the database does anyway when the connection goes.
@@ -62,12 +63,18 @@ class SqlUnitOfWork:
             self._session.close()
 
     def commit(self) -> None:
-        with translated(self._url, "committing"):
-            self._session.commit()
+        try:
+            with translated(self._url, "committing"):
+                self._session.commit()
+        finally:
+            self._catalogue.release()
 
     def rollback(self) -> None:
-        with translated(self._url, "rolling back"):
-            self._session.rollback()
+        try:
+            with translated(self._url, "rolling back"):
+                self._session.rollback()
+        finally:
+            self._catalogue.release()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

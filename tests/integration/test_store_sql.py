@@ -1,0 +1,140 @@
+"""What only the SQL store has: rows, constraints, column types and error translation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy.orm import Session
+
+from slmo.core.model import LocalizedText, Party, PartyType
+from slmo.core.model.audit import AuditAction, AuditEntry
+from slmo.core.model.plain import to_plain
+from slmo.errors import ConflictError, StoreError
+from slmo.store.failures import translated
+from slmo.store.schema import AuditRow, CatalogueRow
+from slmo.store.unit_of_work import unit_of_work_factory
+
+START = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)
+
+
+def acme(label: str = "1") -> Party:
+    return Party(name="acme", display_name=LocalizedText(en="Acme"), type=PartyType.CUSTOMER, labels={"v": label})
+
+
+def ticking() -> Iterator[dt.datetime]:
+    """A clock that moves one minute per reading, from START."""
+    return (START + dt.timedelta(minutes=i) for i in itertools.count())
+
+
+def test_kind_and_name_are_unique_in_the_database(engine: Engine) -> None:
+    def row() -> CatalogueRow:
+        return CatalogueRow(kind="Party", name="acme", document={}, created_at=START, updated_at=START)
+
+    with Session(engine) as session:
+        session.add_all([row(), row()])
+        with pytest.raises(ConflictError, match="refused the write"), translated(engine.url, "storing Party/acme"):
+            session.flush()
+        session.rollback()
+        session.add_all(
+            [row(), CatalogueRow(kind="Service", name="acme", document={}, created_at=START, updated_at=START)]
+        )
+        session.commit()
+
+
+def test_rows_hold_the_plain_document_revision_and_aware_times(engine: Engine) -> None:
+    clock = ticking()
+    factory = unit_of_work_factory(engine, now=lambda: next(clock))
+    with factory() as uow:
+        uow.catalogue.put(acme("1"))
+        uow.commit()
+    with factory() as uow:
+        uow.catalogue.put(acme("1"))  # unchanged: no new revision, no new time
+        uow.catalogue.put(acme("2"))
+        uow.commit()
+
+    with Session(engine) as session:
+        row = session.scalars(select(CatalogueRow)).one()
+        assert (row.kind, row.name, row.revision) == ("Party", "acme", 2)
+        assert row.document == to_plain(acme("2"))
+        assert row.created_at == START
+        assert row.updated_at == START + dt.timedelta(minutes=2)
+        assert row.created_at.tzinfo is dt.UTC
+        assert row.updated_at.tzinfo is dt.UTC
+
+
+def test_audit_documents_that_are_absent_are_sql_null(engine: Engine) -> None:
+    with unit_of_work_factory(engine)() as uow:
+        uow.audit.record(
+            AuditEntry(
+                at=START,
+                actor="nora",
+                interface="api",
+                action=AuditAction.CREATE,
+                kind="Party",
+                name="acme",
+                before=None,
+                after=to_plain(acme()),
+            )
+        )
+        uow.commit()
+    with engine.connect() as connection:
+        nulls = connection.execute(select(func.count()).where(AuditRow.before.is_(None))).scalar_one()
+        present = connection.execute(select(func.count()).where(AuditRow.after.is_not(None))).scalar_one()
+    assert (nulls, present) == (1, 1)
+
+
+def test_instants_are_stored_and_read_in_utc(engine: Engine) -> None:
+    riyadh = dt.timezone(dt.timedelta(hours=3))
+    with Session(engine) as session:
+        session.add(
+            AuditRow(
+                at=dt.datetime(2026, 3, 1, 12, 0, tzinfo=riyadh),
+                actor="a",
+                interface="cli",
+                action="create",
+                kind="Party",
+                name="x",
+            )
+        )
+        session.commit()
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            # The server answers in the session's time zone; the column type must not care.
+            connection.execute(text("SET TIME ZONE 'America/New_York'"))
+        else:
+            # SQLite keeps text: it must be the UTC wall time, so that text order is time order.
+            raw = connection.execute(text("SELECT at FROM audit_log")).scalar_one()
+            assert raw.startswith("2026-03-01 09:00:00")
+        with Session(bind=connection) as session:
+            at = session.scalars(select(AuditRow.at)).one()
+        connection.rollback()
+    assert at == dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
+    assert at.tzinfo is dt.UTC
+
+
+def test_a_document_that_no_longer_reads_is_a_store_error(engine: Engine) -> None:
+    factory = unit_of_work_factory(engine)
+    with factory() as uow:
+        uow.catalogue.put(acme())
+        uow.commit()
+    with engine.begin() as connection:
+        connection.execute(update(CatalogueRow).values(document={"name": "acme"}))
+    with factory() as uow, pytest.raises(StoreError, match="Party/acme cannot be read"):
+        uow.catalogue.get("Party", "acme")
+
+    with engine.begin() as connection:
+        connection.execute(update(CatalogueRow).values(kind="Widget"))
+    with factory() as uow, pytest.raises(StoreError, match="Widget/acme has a kind this slmo does not know"):
+        uow.catalogue.list()
+
+
+def test_a_lost_table_is_a_store_error_naming_the_database(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE audit_log"))
+    with unit_of_work_factory(engine)() as uow, pytest.raises(StoreError, match="reading the audit log") as caught:
+        uow.audit.list()
+    assert engine.url.render_as_string(hide_password=True) in str(caught.value)
