@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
 from slmo.core.model.catalogue import Service
 from slmo.core.model.kinds import KIND_ORDER, CatalogueObject, kind_of
@@ -33,7 +34,8 @@ from slmo.spec.openslo_read import (
     read_service,
 )
 from slmo.spec.openslo_reader import REPLACED, Node, Report
-from slmo.spec.openslo_slo import read_slo_v1, read_slo_v1alpha
+from slmo.spec.openslo_slo import read_slo_v1
+from slmo.spec.openslo_v1alpha import read_slo_v1alpha
 from slmo.spec.openslo_write import dump_openslo
 from slmo.spec.openslo_write_slo import service_agreement
 from slmo.spec.yaml_source import SourceDocument, expand_paths, parse_documents, read_text
@@ -58,22 +60,11 @@ class OpenSloFormat:
         Raises SpecError listing every problem of every file, each with file:line:column and field.
         """
         report = Report()
-        documents: list[SourceDocument] = []
-        for path in expand_paths(paths):
-            try:
-                documents.extend(parse_documents(read_text(path), str(path)))
-            except SpecError as exc:
-                report.errors.extend(exc.problems)
-        return self.load_documents(documents, report)
+        return self.load_documents(read_files(paths, report), report)
 
     def load_text(self, text: str, source: str) -> Imported:
         report = Report()
-        try:
-            documents = parse_documents(text, source)
-        except SpecError as exc:
-            report.errors.extend(exc.problems)
-            documents = []
-        return self.load_documents(documents, report)
+        return self.load_documents(read_text_documents(text, source, report), report)
 
     def load_documents(self, documents: Sequence[SourceDocument], report: Report) -> Imported:
         found = Found()
@@ -88,6 +79,24 @@ class OpenSloFormat:
     def dump(self, objects: Sequence[CatalogueObject]) -> str:
         """OpenSLO v1 documents, ``---`` separated; see ``openslo_write`` for what cannot be written."""
         return dump_openslo(objects).text
+
+
+def read_files(paths: Sequence[str], report: Report) -> list[SourceDocument]:
+    """The documents of every file; files that cannot be parsed add their problems to ``report``,
+    so that one import lists the problems of all its files."""
+    documents: list[SourceDocument] = []
+    for path in expand_paths(paths):
+        documents.extend(read_text_documents(None, str(path), report))
+    return documents
+
+
+def read_text_documents(text: str | None, source: str, report: Report) -> list[SourceDocument]:
+    """The documents of ``text`` (of the file ``source`` when ``text`` is ``None``)."""
+    try:
+        return parse_documents(read_text(Path(source)) if text is None else text, source)
+    except SpecError as exc:
+        report.errors.extend(exc.problems)
+        return []
 
 
 def read_document(doc: SourceDocument, found: Found, report: Report) -> None:

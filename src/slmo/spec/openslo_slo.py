@@ -1,13 +1,14 @@
-"""OpenSLO SLOs (v1 and v1alpha) read into objectives, and their inline SLIs and alert policies
-into objects of their own.
+"""OpenSLO v1 SLOs read into objectives, and their inline SLIs and alert policies into objects
+of their own (v1alpha SLOs are read in ``openslo_v1alpha`` with the same rules).
 
 Naming, so that objectives stay findable by the SLO's name:
-- an SLO with one objective becomes an objective named after the SLO;
+- an SLO with one objective becomes an objective named after the SLO; its display name is the
+  SLO's displayName, else the objective's, else the SLO's name;
 - an SLO with several becomes ``<slo>/<objective displayName>`` each, or ``<slo>/<n>`` (1-based)
-  when a display name is missing, repeated, or not usable in a name;
-- an inline SLI without a name takes the SLO's name (``<slo>-<n>`` when each objective of a
-  v1alpha SLO carries its own ratio metrics).
-The objective's display name is its own ``displayName``, else the SLO's, else the SLO's name.
+  when a display name is missing, repeated, or not usable in a name; the display name is the
+  objective's displayName, else the SLO's, else the SLO's name;
+- an inline SLI without a name takes the SLO's name (``<slo>-<n>`` for the SLI of the n-th
+  objective of a composite SLO).
 What would be lost by that is kept in annotations: the objective's own display name beside the
 SLO's (one objective), the SLO's display name (several).
 """
@@ -18,9 +19,8 @@ import datetime as dt
 import functools
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
 
-from slmo.core.model.indicator import Indicator, IndicatorKind, MetricQuery, Operator, RatioSpec, ThresholdSpec
+from slmo.core.model.indicator import Operator
 from slmo.core.model.objective import BudgetingMethod, Objective, TimeSlice, Window, WindowUnit
 from slmo.core.model.text import LocalizedText
 from slmo.spec.openslo_read import (
@@ -53,13 +53,6 @@ BUDGETING = {
 # Neither spec version gives a default window; Sloth's default SLO period is 30 days.
 DEFAULT_WINDOW = Window(length=30, unit=WindowUnit.DAY, rolling=True)
 CALENDAR_FORMAT = "%Y-%m-%d %H:%M:%S"
-_ALPHA_UNITS = {
-    "Day": WindowUnit.DAY,
-    "Week": WindowUnit.WEEK,
-    "Month": WindowUnit.MONTH,
-    "Quarter": WindowUnit.QUARTER,
-    "Year": WindowUnit.YEAR,
-}
 
 
 @dataclass
@@ -90,7 +83,7 @@ class SloPart:
 def read_slo_v1(meta: Meta, spec: Node, found: Found) -> None:
     service = spec.name("service")
     text = description(spec)
-    budgeting = _budgeting(spec)
+    budgeting = read_budgeting(spec)
     window = _window_v1(spec)
     slo_indicator = _indicator_v1(spec, meta.name, service, found)
     policies = [_policy(item, found) for item in iter_nodes(spec.items("alertPolicies"))]
@@ -106,14 +99,14 @@ def read_slo_v1(meta: Meta, spec: Node, found: Found) -> None:
         indicator = own or slo_indicator
         if indicator is None and entry.is_map and not spec.has("indicator") and not spec.has("indicatorRef"):
             spec.error("required: indicator or indicatorRef", "indicator")
-        part = _objective(entry, indicator or "", budgeting, version="v1")
+        part = read_objective(entry, indicator or "", budgeting, version="v1")
         if part is not None and indicator:
             parts.append(part)
     if service is None or budgeting is None or window is None or None in policies or not entries:
         return
     if len(parts) == len(entries):
         slo = SloPart(meta, service, window, budgeting, tuple(p for p in policies if p), text)
-        _add_objectives(slo, parts, found)
+        add_objectives(slo, parts, found)
 
 
 def _indicator_v1(node: Node, default_name: str, service: str | None, found: Found) -> str | None:
@@ -162,7 +155,7 @@ def _plain_name(item: Node) -> str | None:
     return value
 
 
-def _budgeting(spec: Node, allowed: tuple[str, ...] = tuple(BUDGETING)) -> BudgetingMethod | None:
+def read_budgeting(spec: Node, allowed: tuple[str, ...] = tuple(BUDGETING)) -> BudgetingMethod | None:
     value = spec.text("budgetingMethod", required=True)
     if value is None:
         return None
@@ -192,14 +185,14 @@ def _window_v1(spec: Node) -> Window | None:
         item.error(f"'{duration}' is not a duration such as 28d, 4w, 1M or 1Q", "duration")
     if not rolling and calendar is None:
         item.error("required when isRolling is not true: startTime and timeZone", "calendar")
-    start, zone = _calendar(calendar) if calendar is not None else (None, None)
+    start, zone = read_calendar(calendar) if calendar is not None else (None, None)
     item.finish()
     if parsed is None or (not rolling and (start is None or zone is None)):
         return None
     return Window(length=parsed[0], unit=parsed[1], rolling=bool(rolling), start=start, time_zone=zone)
 
 
-def _calendar(node: Node) -> tuple[dt.datetime | None, str | None]:
+def read_calendar(node: Node) -> tuple[dt.datetime | None, str | None]:
     """startTime (wall time, no zone) and timeZone (IANA)."""
     node.mark("startTime", "timeZone")
     start: dt.datetime | None = None
@@ -226,7 +219,9 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _objective(entry: Node, indicator: str, budgeting: BudgetingMethod | None, *, version: str) -> ObjectivePart | None:
+def read_objective(
+    entry: Node, indicator: str, budgeting: BudgetingMethod | None, *, version: str
+) -> ObjectivePart | None:
     if not entry.is_map:
         entry.error("expected a mapping (displayName, target ...)")
         return None
@@ -291,7 +286,7 @@ def _slice_window(entry: Node) -> int | None:
     return shorthand_seconds(entry, "timeSliceWindow")
 
 
-def _add_objectives(slo: SloPart, parts: list[ObjectivePart], found: Found) -> None:
+def add_objectives(slo: SloPart, parts: list[ObjectivePart], found: Found) -> None:
     names = objective_names(slo.meta.name, [p.display for p in parts])
     single = len(parts) == 1
     for part, name in zip(parts, names, strict=True):
@@ -333,117 +328,3 @@ def objective_names(slo_name: str, displays: list[str | None]) -> list[str]:
     if len(set(names)) != len(names) or not all(OBJECTIVE_NAME_RE.match(n) for n in names):
         return [f"{slo_name}/{i + 1}" for i in range(len(displays))]
     return names
-
-
-def read_slo_v1alpha(meta: Meta, spec: Node, found: Found) -> None:
-    """v1alpha: ``timeWindows`` with unit and count, the indicator either a thresholdMetric of
-    the SLO or ratioMetrics per objective, metrics as {source, queryType, query}."""
-    service = spec.name("service")
-    text = description(spec)
-    budgeting = _budgeting(spec, ("Occurrences", "Timeslices"))
-    window = _window_v1alpha(spec)
-    threshold = spec.map("indicator")
-    slo_indicator: str | None = None
-    if threshold is not None:
-        metric_node = threshold.map("thresholdMetric", required=True)
-        metric = _alpha_metric(metric_node) if metric_node is not None else None
-        threshold.finish()
-        if metric is not None:
-            indicator = _alpha_indicator(meta.name, service, ThresholdSpec(metric=metric))
-            found.add(indicator, threshold.location)
-            slo_indicator = indicator.name
-    entries = spec.items("objectives", required=True, what="at least one objective") or []
-    parts: list[ObjectivePart] = []
-    for i, entry in enumerate(entries):
-        ratio = entry.map("ratioMetrics") if entry.is_map else None
-        name = slo_indicator
-        if ratio is not None and threshold is not None:
-            entry.error("expected spec.indicator or objectives[].ratioMetrics, not both", "ratioMetrics")
-        elif ratio is not None:
-            name = meta.name if len(entries) == 1 else f"{meta.name}-{i + 1}"
-            spec_ = _alpha_ratio(ratio)
-            if spec_ is not None and _fits(ratio, name):
-                found.add(_alpha_indicator(name, service, spec_), ratio.location)
-            else:
-                name = None
-        elif threshold is None and entry.is_map:
-            entry.error("required: spec.indicator or ratioMetrics", "ratioMetrics")
-        part = _objective(entry, name or "", budgeting, version="v1alpha")
-        if part is not None and name:
-            parts.append(part)
-    if service and budgeting and window and entries and len(parts) == len(entries):
-        _add_objectives(SloPart(meta, service, window, budgeting, (), text), parts, found)
-
-
-def _fits(node: Node, name: str) -> bool:
-    if NAME_RE.match(name):
-        return True
-    node.error(f"indicator name '{name}' (from the SLO's name) is longer than slmo's 63 characters")
-    return False
-
-
-def _alpha_indicator(name: str, service: str | None, spec: ThresholdSpec | RatioSpec) -> Indicator:
-    display = LocalizedText(en=name)
-    if isinstance(spec, ThresholdSpec):
-        return Indicator(name=name, display_name=display, service=service, kind=IndicatorKind.THRESHOLD, threshold=spec)
-    return Indicator(name=name, display_name=display, service=service, kind=IndicatorKind.RATIO, ratio=spec)
-
-
-def _alpha_metric(node: Node) -> MetricQuery | None:
-    source = node.text("source")
-    query_type = node.text("queryType")
-    query = node.text("query", required=True)
-    node.finish()
-    if query is None:
-        return None
-    spec: dict[str, Any] = {"query": query}
-    if query_type is not None:
-        spec["queryType"] = query_type
-    return MetricQuery(type=source, spec=spec)
-
-
-def _alpha_ratio(node: Node) -> RatioSpec | None:
-    good = node.map("good", required=True)
-    total = node.map("total", required=True)
-    counter = node.flag("incremental")
-    queries = [_alpha_metric(n) if n is not None else None for n in (good, total)]
-    node.finish()
-    if queries[0] is None or queries[1] is None:
-        return None
-    return RatioSpec(good=queries[0], total=queries[1], counter=counter)
-
-
-def _window_v1alpha(spec: Node) -> Window | None:
-    items = spec.items("timeWindows")
-    if items is None:
-        spec.note(f"not given; slmo takes {DEFAULT_WINDOW}", "timeWindows")
-        return DEFAULT_WINDOW
-    if len(items) != 1 or not items[0].is_map:
-        spec.error("expected exactly one time window (unit, count)", "timeWindows")
-        return None
-    item = items[0]
-    unit = item.text("unit", required=True)
-    count = item.number("count", required=True)
-    rolling = item.flag("isRolling")
-    calendar = item.map("calendar")
-    start, zone = _calendar(calendar) if calendar is not None else (None, None)
-    if rolling is None and calendar is None:
-        # Sloth's OpenSLO examples give neither; Sloth reads them as rolling periods.
-        item.note("not given; slmo takes a rolling window, as Sloth does", "isRolling")
-        rolling = True
-    item.finish()
-    if unit is None or count is None:
-        return None
-    length = int(count)
-    if count != length or length <= 0:
-        item.error(f"{count:g} is not a positive whole number", "count")
-        return None
-    if unit == "Second":
-        if length % 60:
-            item.error("slmo windows are whole minutes; expected a multiple of 60 seconds", "count")
-            return None
-        return Window(length=length // 60, unit=WindowUnit.MINUTE, rolling=bool(rolling), start=start, time_zone=zone)
-    if unit not in _ALPHA_UNITS:
-        item.error(f"'{unit}' is not a unit; expected Second, Day, Week, Month, Quarter or Year", "unit")
-        return None
-    return Window(length=length, unit=_ALPHA_UNITS[unit], rolling=bool(rolling), start=start, time_zone=zone)
