@@ -44,8 +44,8 @@ def audit_row_from(entry: AuditEntry) -> AuditRow:
         action=str(entry.action),
         kind=entry.kind,
         name=entry.name,
-        before=plain_mapping(entry.before),
-        after=plain_mapping(entry.after),
+        before=plain_mapping(entry.before, f"the audit entry of {entry.kind}/{entry.name}"),
+        after=plain_mapping(entry.after, f"the audit entry of {entry.kind}/{entry.name}"),
     )
 
 

@@ -11,6 +11,8 @@ not a ``KeyError`` from deep inside the converter.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +20,11 @@ from slmo.core.model.audit import AuditAction, AuditEntry
 from slmo.core.model.kinds import KIND_CLASSES, KIND_ORDER, CatalogueObject, kind_of
 from slmo.core.model.plain import from_plain, to_plain
 from slmo.errors import StoreError
+
+# How documents become JSON text, for the engine and the fakes alike. NaN and infinities
+# are refused (PostgreSQL's JSONB would refuse them, SQLite would keep them): the same
+# document must be storable everywhere or nowhere. Arabic stays readable in the file.
+dumps = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def as_utc(value: dt.datetime) -> dt.datetime:
@@ -32,11 +39,26 @@ def utc_now() -> dt.datetime:
 
 
 def document_of(obj: CatalogueObject) -> tuple[str, dict[str, Any]]:
-    """The kind of ``obj`` and the plain document that stores it."""
-    document = to_plain(obj)
-    if not isinstance(document, dict):  # pragma: no cover - every catalogue kind is a dataclass
-        raise TypeError(f"{type(obj).__name__} did not give a mapping")
-    return kind_of(obj), document
+    """The kind of ``obj`` and the plain document that stores it, exactly as it will come
+    back from JSON (tuples as lists, every value JSON can hold)."""
+    kind = kind_of(obj)
+    return kind, json_copy(to_plain(obj), f"{kind}/{obj.name}")
+
+
+def json_copy(value: Any, what: str) -> dict[str, Any]:
+    """``value`` after a trip through JSON text; a ``StoreError`` naming ``what`` when a
+    value in it (a set, an object, NaN) has no JSON form."""
+    try:
+        copy = json.loads(dumps(value))
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"{what} cannot be stored: it holds a value JSON cannot represent ({exc})",
+            key="error.store.not_json",
+            what=what,
+        ) from exc
+    if not isinstance(copy, dict):  # pragma: no cover - callers pass mappings
+        raise TypeError(f"{what} is not a mapping")
+    return copy
 
 
 def object_from(kind: str, name: str, document: Mapping[str, Any]) -> CatalogueObject:
@@ -74,16 +96,13 @@ def sort_key(kind: str, name: str) -> tuple[int, str]:
     return position, name
 
 
-def plain_mapping(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """A JSON-able copy of an audit document: the services pass ``to_plain`` output, but a
-    mapping proxy or a tuple inside would not survive ``json.dumps`` or would come back as
-    a list, so both stores normalise the same way."""
+def plain_mapping(value: Mapping[str, Any] | None, what: str) -> dict[str, Any] | None:
+    """An audit document as it comes back from JSON: the services pass ``to_plain`` output,
+    but a mapping proxy or a tuple inside would not survive ``json.dumps`` or would come
+    back as a list, so both stores normalise the same way."""
     if value is None:
         return None
-    plain = to_plain(value)
-    if not isinstance(plain, dict):  # pragma: no cover - to_plain keeps mappings as dicts
-        raise TypeError("an audit document must be a mapping")
-    return plain
+    return json_copy(to_plain(value), what)
 
 
 def stored_audit_entry(entry: AuditEntry, *, entry_id: int) -> AuditEntry:
@@ -97,6 +116,6 @@ def stored_audit_entry(entry: AuditEntry, *, entry_id: int) -> AuditEntry:
         action=AuditAction(entry.action),
         kind=entry.kind,
         name=entry.name,
-        before=plain_mapping(entry.before),
-        after=plain_mapping(entry.after),
+        before=plain_mapping(entry.before, f"the audit entry of {entry.kind}/{entry.name}"),
+        after=plain_mapping(entry.after, f"the audit entry of {entry.kind}/{entry.name}"),
     )

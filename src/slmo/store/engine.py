@@ -24,6 +24,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from slmo.errors import ConfigurationError, StoreError
+from slmo.store.documents import dumps
 from slmo.store.failures import safe_url, translated
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # How long (ms) a SQLite writer waits for another's lock before giving up; the API, the
 # scheduler and CLI commands may write to the same file at once.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+POSTGRES_CONNECT_TIMEOUT_S = 10
 
 
 def sqlite_url_for(path: str | os.PathLike[str]) -> str:
@@ -46,8 +48,9 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
 
     SQLite: foreign keys on (SQLite leaves them off), WAL so readers never wait for the
     writer, a busy timeout so writers queue instead of failing, and the file's folder made.
-    Every backend: connections are checked before use, so a restarted PostgreSQL server
-    costs a reconnect, not an error.
+    PostgreSQL: a connect timeout, unless the URL sets one. Every backend: connections are
+    checked before use, so a restarted server costs a reconnect, not an error; documents
+    are written as compact JSON (``documents.dumps``).
 
     pysqlite's own transaction handling is kept: it begins a transaction at the first
     write, not the first read. Writers then take SQLite's lock when they write and wait for
@@ -59,8 +62,12 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise ConfigurationError(f"not a database URL: {safe_url(url)}", key="error.store.url") from exc
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        # An unreachable host should be an error in seconds, not after TCP's minutes.
+        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S
     try:
-        engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True, json_serializer=dumps, connect_args=connect_args)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise ConfigurationError(
             f"no database driver for {safe_url(parsed)}: {exc}", key="error.store.driver", url=safe_url(parsed)
