@@ -3,7 +3,8 @@
 - ``db_url``: an empty database, once on SQLite (a file in the test's tmp folder) and once
   on PostgreSQL (a schema of its own in the server at ``SLMO_TEST_POSTGRES_URL``, dropped
   afterwards), so tests never see each other's tables and may run in parallel.
-- ``engine``: an engine on ``db_url`` with the schema upgraded to head.
+- ``engine``: an engine on ``db_url`` with the schema upgraded to head; ``postgres_engine``
+  the same on PostgreSQL alone.
 - ``uow_factory``: units of work over the in-memory fakes, SQLite and PostgreSQL, for the
   behaviour every store must share.
 - ``catalogue_objects``: a realistic catalogue with objects of every kind.
@@ -139,6 +140,18 @@ def engine(db_url: str) -> Iterator[Engine]:
         yield made
     finally:
         made.dispose()
+
+
+@pytest.fixture
+def postgres_engine(tmp_path: Path) -> Iterator[Engine]:
+    """An engine on PostgreSQL alone, schema at head, for what only a server does (locks)."""
+    with database("postgres", tmp_path) as url:
+        made = make_engine(url)
+        try:
+            upgrade(made)
+            yield made
+        finally:
+            made.dispose()
 
 
 @pytest.fixture(params=ALL_BACKENDS)

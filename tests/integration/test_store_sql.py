@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import secrets
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +17,7 @@ from slmo.core.model import LocalizedText, Party, PartyType
 from slmo.core.model.audit import AuditAction, AuditEntry
 from slmo.core.model.plain import to_plain
 from slmo.errors import ConflictError, StoreError
+from slmo.store.engine import make_engine
 from slmo.store.failures import translated
 from slmo.store.schema import AuditRow, CatalogueRow
 from slmo.store.unit_of_work import unit_of_work_factory
@@ -138,3 +142,53 @@ def test_a_lost_table_is_a_store_error_naming_the_database(engine: Engine) -> No
     with unit_of_work_factory(engine)() as uow, pytest.raises(StoreError, match="reading the audit log") as caught:
         uow.audit.list()
     assert engine.url.render_as_string(hide_password=True) in str(caught.value)
+
+
+@pytest.mark.postgres
+def test_two_workers_creating_the_same_object_one_gets_a_conflict(postgres_engine: Engine) -> None:
+    # Named connections, so the wait below is this test's and no parallel test's.
+    name = f"slmo-test-{secrets.token_hex(4)}"
+    workers = make_engine(postgres_engine.url.update_query_dict({"application_name": name}))
+    try:
+        _race(workers, name)
+    finally:
+        workers.dispose()
+
+
+def _race(engine: Engine, application_name: str) -> None:
+    factory = unit_of_work_factory(engine)
+    outcome: list[BaseException | None] = []
+
+    def second_worker() -> None:
+        with factory() as uow:
+            try:
+                uow.catalogue.put(acme("second"))  # waits for the first worker's row lock
+                uow.commit()
+                outcome.append(None)
+            except BaseException as exc:
+                outcome.append(exc)
+
+    with factory() as first:
+        first.catalogue.put(acme("first"))  # inserted and flushed, not committed
+        worker = threading.Thread(target=second_worker)
+        worker.start()
+        _wait_until_one_waits_for_a_lock(engine, application_name)
+        first.commit()
+        worker.join(timeout=30)
+
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], ConflictError)
+    with factory() as uow:
+        assert uow.catalogue.get("Party", "acme") == acme("first")
+
+
+def _wait_until_one_waits_for_a_lock(engine: Engine, application_name: str) -> None:
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND wait_event_type = 'Lock'")
+    deadline = time.monotonic() + 10
+    with engine.connect() as connection:
+        while time.monotonic() < deadline:
+            if connection.execute(waiting, {"name": application_name}).scalar_one():
+                return
+            connection.rollback()
+            time.sleep(0.02)
+    pytest.fail("the second worker never waited for the first one's lock")
