@@ -109,7 +109,8 @@ def read_document(doc: SourceDocument, found: Found, report: Report) -> None:
     if api is None:
         return
     if api not in (V1, V1ALPHA):
-        root.error(f"unsupported apiVersion {api}; slmo reads {V1} and {V1ALPHA}", "apiVersion")
+        hint = "; slmo's own documents are read by `slmo apply`" if api.startswith("slmo/") else ""
+        root.error(f"unsupported apiVersion {api}; slmo reads {V1} and {V1ALPHA}{hint}", "apiVersion")
         return
     kind = root.text("kind", required=True)
     kinds = V1_KINDS if api == V1 else V1ALPHA_KINDS

@@ -100,6 +100,8 @@ def read_slo_v1(meta: Meta, spec: Node, found: Found) -> None:
         if indicator is None and entry.is_map and not spec.has("indicator") and not spec.has("indicatorRef"):
             spec.error("required: indicator or indicatorRef", "indicator")
         part = read_objective(entry, indicator or "", budgeting, version="v1")
+        if entry.is_map:
+            entry.finish()
         if part is not None and indicator:
             parts.append(part)
     if service is None or budgeting is None or window is None or None in policies or not entries:

@@ -63,6 +63,8 @@ def read_slo_v1alpha(meta: Meta, spec: Node, found: Found) -> None:
         elif threshold is None and entry.is_map:
             entry.error("required: spec.indicator or ratioMetrics", "ratioMetrics")
         part = read_objective(entry, name or "", budgeting, version="v1alpha")
+        if entry.is_map:
+            entry.finish()
         if part is not None and name:
             parts.append(part)
     if service and budgeting and window and entries and len(parts) == len(entries):

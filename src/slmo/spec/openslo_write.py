@@ -110,12 +110,12 @@ class Writer:
             source = {"type": obj.type, "connectionDetails": dict(obj.connection)}
             return self.doc("DataSource", obj, source, self.text(obj, "description", obj.description))
         if isinstance(obj, Indicator):
-            if obj.name in self.inline:
+            spec = self.sli_specs[obj.name]
+            if obj.name in self.inline or spec is None:
                 return None
             if obj.service is not None:
                 self.leave_out(obj, "service", "an OpenSLO SLI belongs to no service; used by no SLO written here")
-            spec = self.sli_specs[obj.name]
-            return None if spec is None else self.doc("SLI", obj, spec, self.text(obj, "description", obj.description))
+            return self.doc("SLI", obj, spec, self.text(obj, "description", obj.description))
         if isinstance(obj, AlertCondition):
             return self.condition(obj)
         if isinstance(obj, NotificationTarget):

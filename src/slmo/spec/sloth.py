@@ -190,6 +190,8 @@ def _read_slo(slo: Node, service: str, spec_labels: dict[str, str], found: Found
         slo.mark("plugins")
     sli = slo.map("sli", required=True)
     ratio = _sli(sli, keys) if sli is not None else None
+    if sli is not None:
+        sli.finish()
     alerting = slo.map("alerting")
     if name is None:
         return
