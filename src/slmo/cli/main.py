@@ -55,34 +55,37 @@ app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 
 
-def run() -> None:
-    """The console script: run the app and turn slmo's errors into messages and exit codes."""
+def execute(args: list[str] | None = None) -> int:
+    """Run one command line and return its exit code; slmo's errors become messages here."""
     try:
-        app(standalone_mode=False)
+        app(args=args, standalone_mode=False)
     except SlmoError as error:
         from rich.console import Console
 
-        lang = _lang_from_argv()
-        sys.exit(report(error, Console(stderr=True), lang))
+        return report(error, Console(stderr=True), _lang_from(args if args is not None else sys.argv[1:]))
     except typer.Abort:
-        sys.exit(130)
+        return 130
     except typer.Exit as exit_:
-        sys.exit(exit_.exit_code)
-    except Exception as error:  # click's usage errors
-        import click
+        return exit_.exit_code
+    except typer.TyperException as error:
+        # Usage errors (bad options, bad parameters) from the command-line parser.
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        return int(getattr(error, "exit_code", 2))
+    return 0
 
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(2)
-        raise
+
+def run() -> None:
+    """The console script."""
+    sys.exit(execute())
 
 
-def _lang_from_argv() -> str:
+def _lang_from(argv: list[str]) -> str:
     import os
 
     from slmo.i18n import normalise_lang
 
-    argv = sys.argv
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):
             return normalise_lang(argv[i + 1])

@@ -1,0 +1,5 @@
+"""``python -m slmo`` runs the command line."""
+
+from slmo.cli.main import run
+
+run()
