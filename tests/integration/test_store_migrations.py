@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,25 @@ def test_upgrade_from_empty_to_head_then_check_passes(db_url: str) -> None:
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_processes_starting_together_may_all_upgrade(db_url: str) -> None:
+    failures: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            upgrade(db_url)
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert current_revision(db_url) == head_revision()
+    check(db_url)
 
 
 def test_functions_take_a_url_too(db_url: str) -> None:

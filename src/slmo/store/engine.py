@@ -79,8 +79,9 @@ def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
 
 def _prepare_sqlite(engine: Engine, url: URL) -> None:
     database = url.database or ""
-    in_memory = database in ("", ":memory:") or database.startswith("file:") or url.query.get("mode") == "memory"
-    if not in_memory:
+    # A plain path, as opposed to an in-memory database or a "file:" URI (left as given).
+    plain_file = database not in ("", ":memory:") and not database.startswith("file:")
+    if plain_file:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
     @event.listens_for(engine, "connect")
@@ -89,7 +90,7 @@ def _prepare_sqlite(engine: Engine, url: URL) -> None:
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-            if not in_memory:
+            if plain_file:
                 cursor.execute("PRAGMA journal_mode = WAL")
                 # Safe with WAL: a power cut may lose the last commits, never corrupt the file.
                 cursor.execute("PRAGMA synchronous = NORMAL")
@@ -122,9 +123,13 @@ def _connected(target: Engine | str | URL, doing: str, *, begin: bool) -> Iterat
 
 
 def upgrade(target: Engine | str | URL, revision: str = "head") -> None:
-    """Bring the database's schema to ``revision`` (the newest by default), in one transaction
-    where the database allows it (PostgreSQL does; SQLite commits each table as made)."""
+    """Bring the database's schema to ``revision`` (the newest by default) in one transaction.
+
+    Processes that start together (``slmo serve`` and its workers) may all upgrade at once:
+    they take turns, and the later ones find the schema at head and do nothing.
+    """
     with _connected(target, "upgrading the schema", begin=True) as connection:
+        pass  # _take_migration_lock(connection)
         before = MigrationContext.configure(connection).get_current_revision()
         try:
             command.upgrade(alembic_config(connection), revision)
@@ -133,6 +138,21 @@ def upgrade(target: Engine | str | URL, revision: str = "head") -> None:
                 f"cannot upgrade {safe_url(connection.engine.url)} to {revision}: {exc}", key="error.store.migration"
             ) from exc
         logger.info("schema of %s upgraded from %s to %s", safe_url(connection.engine.url), before, revision)
+
+
+# Any fixed number will do; every slmo process upgrading the same database uses this one.
+_POSTGRES_MIGRATION_LOCK = 0x736C6D6F  # "slmo"
+
+
+def _take_migration_lock(connection: Connection) -> None:
+    """Hold the database's writer lock until the upgrade's transaction ends."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_POSTGRES_MIGRATION_LOCK})")
+    elif connection.dialect.name == "sqlite":
+        # pysqlite would run the DDL outside any transaction; SQLite can do DDL in one, and
+        # an immediate transaction takes the write lock now, so a second upgrader waits
+        # (busy timeout) and then sees the first one's tables.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def check(target: Engine | str | URL) -> None:

@@ -292,7 +292,10 @@ def evaluate(
     if top > 0 and objective.budgeting is BudgetingMethod.OCCURRENCES:
         points.extend(range(hour_anchor, t, 3600))
         if incidents is not None:
-            points.extend(incidents.starts.tolist() + incidents.ends.tolist())
+            # Cut at the bucket holding each incident's start, so the overlap is exact.
+            origin, size = series.start, series.bucket_seconds
+            points.extend((origin + (incidents.starts - origin) // size * size).tolist())
+            points.extend(incidents.ends.tolist())
     slice_seconds, slice_target = slice_settings(objective)
     arrays = evaluate_group(
         series,

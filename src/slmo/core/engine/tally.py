@@ -65,8 +65,10 @@ class Tally:
         """Counted seconds of the bad part of the units starting in ``span``, per objective:
         a bad slice's seconds, or a slice's seconds times its bad ratio."""
         (lo,), (hi,) = self.positions([span])
-        part = slice(int(lo), int(hi))
-        return np.asarray(np.sum(self.bad[..., part] * self.seconds[..., part], axis=-1))
+        # A running sum adds in the same order for one row or many, so a batch matches
+        # one-by-one evaluation to the last bit (np.sum's pairwise order may not).
+        p = prefix(self.bad * self.seconds)
+        return np.asarray(p[..., hi] - p[..., lo])
 
 
 def _weights(weights: NDArray[Any] | None, at: NDArray[np.intp], default: int) -> NDArray[Any]:
