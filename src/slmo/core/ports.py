@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self
 
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.kinds import CatalogueObject
+from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.errors import Location, Problem
 
 
@@ -35,6 +36,38 @@ class CatalogueRepository(Protocol):
         ...
 
 
+class MeasurementRepository(Protocol):
+    """Buckets, samples and incidents. Writes replace per (indicator, source, bucket), so they
+    are idempotent; reads sum over sources."""
+
+    def write_buckets(self, batch: BucketBatch) -> int:
+        """Store the batch, replacing the same source's earlier values of those buckets; the
+        number of buckets written."""
+        ...
+
+    def read_buckets(self, indicator: str, start: int, end: int, bucket_seconds: int) -> BucketSeries:
+        """The dense series over ``[start, end)`` (multiples of ``bucket_seconds``)."""
+        ...
+
+    def write_samples(self, batch: SampleBatch) -> int: ...
+
+    def read_samples(self, indicator: str, start: int, end: int, bucket_seconds: int) -> SampleSeries: ...
+
+    def bucket_range(self, indicator: str) -> tuple[int, int] | None:
+        """The first bucket start and the end of the last bucket stored, if any."""
+        ...
+
+    def put_incidents(self, incidents: Sequence[Incident]) -> int:
+        """Insert or replace incidents by id; the number that changed."""
+        ...
+
+    def list_incidents(
+        self, *, service: str | None = None, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[Incident]:
+        """Incidents overlapping ``[start, end)``, oldest first."""
+        ...
+
+
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
 
@@ -48,6 +81,7 @@ class UnitOfWork(Protocol):
 
     catalogue: CatalogueRepository
     audit: AuditLog
+    measurements: MeasurementRepository
 
     def __enter__(self) -> Self: ...
 
