@@ -438,3 +438,11 @@ def test_json_documents_are_read_with_positions() -> None:
     text = '[\n  {"apiVersion": "openslo/v1", "kind": "Service",\n   "metadata": {"name": "S"}, "spec": {}}\n]\n'
     found = problems(text)
     assert found[0].startswith("slo.yaml:3:") and "metadata.name" in found[0]
+
+
+def test_an_agreements_fields_are_located_in_the_slo_of_their_objective() -> None:
+    second = slo().replace("name: checkout-availability", "name: checkout-latency")
+    [loaded] = [lo for lo in load(slo() + "---\n" + second).objects if isinstance(lo.obj, m.Agreement)]
+    assert str(loaded.location) == "slo.yaml:14:7"
+    assert str(loaded.location_of("versions[0].objectives[1].indicator")) == "slo.yaml:29:7"
+    assert str(loaded.location_of("services[0]")) == "slo.yaml:14:7"

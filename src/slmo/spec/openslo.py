@@ -13,7 +13,9 @@ How OpenSLO maps onto slmo's model:
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -169,10 +171,21 @@ def assemble(found: Found, report: Report) -> list[LoadedObject]:
         defined = services.get(service)
         display = defined.display_name if isinstance(defined, Service) else LocalizedText(en=service)
         agreement = service_agreement(service, display, [o for o, _ in objectives.values()])
-        first = next(iter(objectives.values()))[1]
-        _keep(kept, ("Agreement", service), LoadedObject(agreement, first), report)
+        places = tuple(location for _, location in objectives.values())
+        loaded = LoadedObject(agreement, places[0], functools.partial(_objective_location, places))
+        _keep(kept, ("Agreement", service), loaded, report)
     order = {kind: i for i, kind in enumerate(KIND_ORDER)}
     return sorted(kept.values(), key=lambda lo: order[kind_of(lo.obj)])
+
+
+_OBJECTIVE_FIELD = re.compile(r"^versions\[0\]\.objectives\[(\d+)\]")
+
+
+def _objective_location(places: tuple[Location, ...], spec_field: str) -> Location:
+    """Where a field of an agreement read from SLOs is written: in the SLO of its objective."""
+    match = _OBJECTIVE_FIELD.match(spec_field)
+    index = int(match.group(1)) if match else 0
+    return places[index] if index < len(places) else places[0]
 
 
 def _keep(
