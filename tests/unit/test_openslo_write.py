@@ -202,3 +202,19 @@ def test_multi_line_queries_are_written_as_blocks_and_labels_as_text() -> None:
     assert sli["spec"]["ratioMetric"]["raw"]["metricSource"]["spec"]["query"] == query
     assert slo["metadata"]["labels"] == {"tier": "2", "paged": "true"}
     assert [p.field for p in dumped.left_out] == ["Agreement/sla-shop"]
+
+
+def test_objectives_that_cannot_be_one_slo_again_are_written_one_by_one() -> None:
+    # Read from an SLO whose two objectives had the same display name: named by position.
+    objectives = (
+        objective("checkout/1", display="Same", annotations={SLO_DISPLAY_ANNOTATION: "Checkout"}),
+        objective("checkout/2", display="Same", annotations={SLO_DISPLAY_ANNOTATION: "Checkout"}),
+    )
+    slos = [d for d in documents(OpenSloFormat().dump([agreement(*objectives)])) if d["kind"] == "SLO"]
+    assert [d["metadata"]["name"] for d in slos] == ["checkout/1", "checkout/2"]
+    assert read_back([agreement(*objectives)]) == [agreement(*objectives)]
+
+
+def test_a_native_objective_reads_back_with_its_name_and_display_name() -> None:
+    native = objective("Checkout p95 latency", display="Checkout latency", value=300.0, operator=m.Operator.LT)
+    assert read_back([agreement(native)]) == [agreement(native)]

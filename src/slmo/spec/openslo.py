@@ -35,7 +35,7 @@ from slmo.spec.openslo_read import (
     read_notification_target,
     read_service,
 )
-from slmo.spec.openslo_reader import REPLACED, Node, Report
+from slmo.spec.openslo_reader import NAME_RE, OBJECTIVE_NAME_RE, REPLACED, Node, Report
 from slmo.spec.openslo_slo import read_slo_v1
 from slmo.spec.openslo_v1alpha import read_slo_v1alpha
 from slmo.spec.openslo_write import dump_openslo
@@ -119,7 +119,8 @@ def read_document(doc: SourceDocument, found: Found, report: Report) -> None:
     if kind is not None and kind not in kinds:
         root.error(f"'{kind}' is not a kind of {api}; expected one of {', '.join(kinds)}", "kind")
         return
-    meta = read_metadata(root)
+    # An SLO's name names objectives only, which may hold '/' (``slo/objective``) and spaces.
+    meta = read_metadata(root, rule=OBJECTIVE_NAME_RE if kind == "SLO" else NAME_RE)
     spec = root.map("spec", required=True)
     root.finish()
     if kind is None or meta is None or spec is None:

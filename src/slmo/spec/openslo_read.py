@@ -8,6 +8,7 @@ mappings, inline notification targets, ``ratioMetric.raw``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ from slmo.core.model.objective import Objective
 from slmo.core.model.text import LocalizedText
 from slmo.core.ports import LoadedObject
 from slmo.errors import Location
-from slmo.spec.openslo_reader import Node, iter_nodes, plain, shorthand_seconds
+from slmo.spec.openslo_reader import NAME_RE, Node, iter_nodes, plain, shorthand_seconds
 
 # OpenSLO v1: descriptions hold at most 1050 characters (parts/description.schema.json).
 MAX_DESCRIPTION = 1050
@@ -62,12 +63,13 @@ class Meta:
         return LocalizedText(en=self.display_name or self.name)
 
 
-def read_metadata(node: Node, *, default_name: str | None = None) -> Meta | None:
-    """The ``metadata`` of ``node``; an inline indicator may leave the name to its SLO."""
+def read_metadata(node: Node, *, default_name: str | None = None, rule: re.Pattern[str] = NAME_RE) -> Meta | None:
+    """The ``metadata`` of ``node``; an inline indicator may leave the name to its SLO. An SLO's
+    name only names objectives, so it follows their looser ``rule``."""
     meta = node.map("metadata", required=default_name is None)
     if meta is None:
         return Meta(default_name, None, {}, {}) if default_name else None
-    name = meta.name("name", required=default_name is None) or default_name
+    name = meta.name("name", required=default_name is None, rule=rule) or default_name
     display = meta.text("displayName")
     labels = _labels(meta)
     annotations = meta.string_map("annotations")

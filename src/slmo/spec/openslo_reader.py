@@ -31,6 +31,7 @@ NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$")
 NAME_RULE = "lower-case letters, digits, '.', '_' and '-', at most 63 characters"
 # Objective names may hold spaces and slashes (``slo-name/Objective display name``).
 OBJECTIVE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,127}$")
+OBJECTIVE_NAME_RULE = "letters, digits, spaces, '.', '_', '/' and '-', at most 128 characters"
 
 # OpenSLO's duration shorthand (spec v1, "duration-shorthand"): no seconds, and calendar units.
 _SHORTHAND = re.compile(r"^([1-9][0-9]*)([mhdwMQY])$")
@@ -187,7 +188,8 @@ class Node:
         """A name slmo can keep as given."""
         value = self.text(key, required=required)
         if value is not None and not rule.match(value):
-            self.error(f"'{value}' is not a name slmo can keep: {NAME_RULE}", key)
+            what = NAME_RULE if rule is NAME_RE else OBJECTIVE_NAME_RULE
+            self.error(f"'{value}' is not a name slmo can keep: {what}", key)
             return None
         return value
 

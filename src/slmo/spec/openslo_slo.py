@@ -34,6 +34,7 @@ from slmo.spec.openslo_read import (
 )
 from slmo.spec.openslo_reader import (
     NAME_RE,
+    NAME_RULE,
     OBJECTIVE_NAME_RE,
     Node,
     iter_nodes,
@@ -90,6 +91,7 @@ def read_slo_v1(meta: Meta, spec: Node, found: Found) -> None:
     entries = spec.items("objectives", required=True, what="at least one objective")
     if entries is not None and not entries:
         spec.error("required, at least one objective", "objectives")
+    given = spec.has("indicator") or spec.has("indicatorRef")
     parts: list[ObjectivePart] = []
     for i, entry in enumerate(entries or []):
         # A composite objective's inline SLI without a name is named like v1alpha's.
@@ -97,8 +99,8 @@ def read_slo_v1(meta: Meta, spec: Node, found: Found) -> None:
         if own is not None and slo_indicator is not None:
             entry.error("a composite objective's indicator cannot be combined with spec.indicator")
         indicator = own or slo_indicator
-        if indicator is None and entry.is_map and not spec.has("indicator") and not spec.has("indicatorRef"):
-            spec.error("required: indicator or indicatorRef", "indicator")
+        if indicator is None and entry.is_map and not given:
+            entry.error("required: spec.indicator, spec.indicatorRef, or one of the objective's own", "indicator")
         part = read_objective(entry, indicator or "", budgeting, version="v1")
         if entry.is_map:
             entry.finish()
@@ -123,6 +125,9 @@ def _indicator_v1(node: Node, default_name: str, service: str | None, found: Fou
     meta = read_metadata(inline, default_name=default_name)
     spec = inline.map("spec", required=True)
     inline.finish()
+    if meta is not None and meta.name == default_name and not NAME_RE.match(default_name):
+        inline.error(f"required: '{default_name}' cannot name an indicator ({NAME_RULE})", "metadata")
+        return None
     if meta is None or spec is None:
         return None
     indicator = read_indicator(meta, spec, service)
@@ -152,7 +157,7 @@ def _policy(item: Node, found: Found) -> str | None:
 def _plain_name(item: Node) -> str | None:
     value = str(item.value)
     if not NAME_RE.match(value):
-        item.error(f"'{value}' is not a name slmo can keep")
+        item.error(f"'{value}' is not a name slmo can keep: {NAME_RULE}")
         return None
     return value
 

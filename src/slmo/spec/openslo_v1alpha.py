@@ -11,7 +11,7 @@ from slmo.core.model.indicator import Indicator, IndicatorKind, MetricQuery, Rat
 from slmo.core.model.objective import Window, WindowUnit
 from slmo.core.model.text import LocalizedText
 from slmo.spec.openslo_read import Found, Meta, description
-from slmo.spec.openslo_reader import NAME_RE, Node
+from slmo.spec.openslo_reader import NAME_RE, NAME_RULE, Node
 from slmo.spec.openslo_slo import (
     DEFAULT_WINDOW,
     ObjectivePart,
@@ -42,7 +42,7 @@ def read_slo_v1alpha(meta: Meta, spec: Node, found: Found) -> None:
         metric_node = threshold.map("thresholdMetric", required=True)
         metric = _alpha_metric(metric_node) if metric_node is not None else None
         threshold.finish()
-        if metric is not None:
+        if metric is not None and _fits(threshold, meta.name):
             indicator = _alpha_indicator(meta.name, service, ThresholdSpec(metric=metric))
             found.add(indicator, threshold.location)
             slo_indicator = indicator.name
@@ -74,7 +74,7 @@ def read_slo_v1alpha(meta: Meta, spec: Node, found: Found) -> None:
 def _fits(node: Node, name: str) -> bool:
     if NAME_RE.match(name):
         return True
-    node.error(f"indicator name '{name}' (from the SLO's name) is longer than slmo's 63 characters")
+    node.error(f"'{name}', from the SLO's name, cannot name an indicator: {NAME_RULE}")
     return False
 
 
