@@ -68,14 +68,14 @@ def test_unknown_time_zone_suggests_the_near_one(slmo: Slmo, tmp_path: Path) -> 
 def test_missing_calendar_reference(slmo: Slmo, tmp_path: Path) -> None:
     (problem,) = problems_of(slmo, tmp_path, catalogue_text(calendar="ofice"))
     assert problem == (
-        f"{tmp_path}/catalogue.yaml:61:11: spec.versions[0].objectives[0].calendar: Calendar 'ofice' does not exist"
+        f"{tmp_path}/catalogue.yaml:61:11: spec.versions[0].objectives[0].calendar: Calendar 'ofice' does not exist; did you mean 'office'?"
     )
 
 
 def test_missing_service_reference(slmo: Slmo, tmp_path: Path) -> None:
     text = catalogue_text().replace("services: [portal]", "services: [portl]")
     (problem,) = problems_of(slmo, tmp_path, text)
-    assert problem.endswith("spec.services[0]: Service 'portl' does not exist")
+    assert problem.endswith("spec.services[0]: Service 'portl' does not exist; did you mean 'portal'?")
 
 
 def test_misspelt_field_and_kind(slmo: Slmo, tmp_path: Path) -> None:

@@ -66,11 +66,15 @@ class CatalogueService:
         for item in loaded:
             for broken in broken_references([item.obj], known):
                 ref = broken.reference
+                hint = ""
                 if broken.reason == "not_supplier":
                     message = f"{ref.target!r} is a party but not a supplier"
                     key = "spec.not_supplier"
                 else:
-                    message = f"{ref.target_kind} {ref.target!r} does not exist"
+                    names = [name for kind, name in known if kind == ref.target_kind]
+                    close = difflib.get_close_matches(ref.target, names, n=1, cutoff=0.6)
+                    hint = f"; did you mean {close[0]!r}?" if close else ""
+                    message = f"{ref.target_kind} {ref.target!r} does not exist{hint}"
                     key = "spec.missing_reference"
                 problems.append(
                     Problem(
@@ -78,7 +82,7 @@ class CatalogueService:
                         f"spec.{ref.field}",
                         message,
                         key=key,
-                        args={"kind": ref.target_kind, "name": ref.target},
+                        args={"kind": ref.target_kind, "name": ref.target, "hint": hint},
                     )
                 )
         if problems:

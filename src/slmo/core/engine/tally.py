@@ -59,7 +59,12 @@ class Tally:
         """Good and total per objective and span: two (k, len(spans)) arrays."""
         lo, hi = self.positions(spans)
         pg, pt = prefix(self.good), prefix(self.total)
-        return np.asarray(pg[..., hi] - pg[..., lo]), np.asarray(pt[..., hi] - pt[..., lo])
+        good, total = np.asarray(pg[..., hi] - pg[..., lo]), np.asarray(pt[..., hi] - pt[..., lo])
+        if good.dtype.kind == "f":
+            # Differences of running float sums can overshoot by a rounding error; good never
+            # exceeds total, and a bad part of -1e-16 would show as a negative burn rate.
+            good = np.clip(good, 0, total)
+        return good, total
 
     def bad_seconds(self, span: Span) -> NDArray[Any]:
         """Counted seconds of the bad part of the units starting in ``span``, per objective:
