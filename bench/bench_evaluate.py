@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from slmo.core.engine.evaluation import evaluate_batch, evaluate_group
-from slmo.core.engine.series import BucketSeries
+from slmo.core.engine.grid import BucketGrid
 from slmo.core.model.objective import Objective, Window, WindowUnit
 from slmo.core.model.text import LocalizedText
 
@@ -63,7 +63,7 @@ def main() -> None:
     good, total = buckets(args.objectives, count, args.dtype)
     start = int(dt.datetime(2026, 10, 1, tzinfo=dt.UTC).timestamp())
     at = start + count * 60
-    series = BucketSeries(start=start, bucket_seconds=60, good=good, total=total)
+    series = BucketGrid(start=start, bucket_seconds=60, good=good, total=total)
     window = Window(length=args.days, unit=WindowUnit.DAY, rolling=True)
     rng = np.random.default_rng(1)
     targets = rng.choice([0.99, 0.995, 0.999, 0.9995], size=args.objectives)

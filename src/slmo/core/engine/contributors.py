@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from slmo.core.engine.segments import prefix
 from slmo.core.engine.windows import Instant, epoch_seconds
+from slmo.core.model.measurement import Incident
 from slmo.core.model.results import Contributor, ContributorKind
 
 
@@ -42,6 +43,11 @@ class Incidents:
             starts=np.array([epoch_seconds(s) for _, s, _ in rows], dtype=np.int64),
             ends=np.array([epoch_seconds(e) for _, _, e in rows], dtype=np.int64),
         )
+
+    @classmethod
+    def of_model(cls, incidents: Iterable[Incident], *, until: Instant) -> Incidents:
+        """From the model's incidents; one still open ends at ``until`` (the evaluation instant)."""
+        return cls.of((i.id, i.start, i.end if i.end is not None else until) for i in incidents)
 
 
 def spent_by_group(

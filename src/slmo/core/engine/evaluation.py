@@ -1,7 +1,7 @@
 """Evaluating objectives: attainment, error budget, burn rates and status, for many at once.
 
 ``evaluate_group`` is the vectorised core: one window, budgeting method and maintenance
-policy, ``k`` objectives as the rows of a ``BucketSeries``, each with its own target. It
+policy, ``k`` objectives as the rows of a ``BucketGrid``, each with its own target. It
 reads each bucket array once. ``evaluate`` (one objective, with contributors) and
 ``evaluate_batch`` (any mix of objectives) sit on it and return ``Evaluation`` records.
 
@@ -26,7 +26,7 @@ from slmo.core.engine.attainment import check_slice_target, check_target, ratio
 from slmo.core.engine.budget import budget_left, budget_minutes, budget_spent, budget_total
 from slmo.core.engine.burnrate import BURN_WINDOWS, burn_rate
 from slmo.core.engine.contributors import Incidents, contributors
-from slmo.core.engine.series import BucketSeries
+from slmo.core.engine.grid import BucketGrid
 from slmo.core.engine.status import STATUS_CODES, StatusRules, status_codes
 from slmo.core.engine.tally import Tally, occurrence_tally, slice_tally
 from slmo.core.engine.windows import Instant, Span, calendar_period, epoch_seconds, window_at
@@ -63,35 +63,35 @@ class EvaluationArrays:
     minutes_left: NDArray[np.float64] | None = None
 
 
-def _as_matrix(series: BucketSeries) -> BucketSeries:
-    if series.good.ndim == 2:
-        return series
-    return BucketSeries(
-        start=series.start,
-        bucket_seconds=series.bucket_seconds,
-        good=series.good[None, :],
-        total=series.total[None, :],
-        service=series.service,
-        excluded=series.excluded,
+def _as_matrix(grid: BucketGrid) -> BucketGrid:
+    if grid.good.ndim == 2:
+        return grid
+    return BucketGrid(
+        start=grid.start,
+        bucket_seconds=grid.bucket_seconds,
+        good=grid.good[None, :],
+        total=grid.total[None, :],
+        service=grid.service,
+        excluded=grid.excluded,
     )
 
 
-def counted_seconds(series: BucketSeries, policy: MaintenancePolicy, span: Span) -> NDArray[np.float64]:
+def counted_seconds(grid: BucketGrid, policy: MaintenancePolicy, span: Span) -> NDArray[np.float64]:
     """Seconds of ``span`` that count (in service hours; under EXCLUDE, out of maintenance),
     per objective. Time outside the bucket grid counts whole."""
-    i0, i1 = series.index(span.start), series.index(span.end)
-    rows = series.good.shape[:-1]
+    i0, i1 = grid.index(span.start), grid.index(span.end)
+    rows = grid.good.shape[:-1]
     weight: NDArray[np.float64] = np.ones((*rows, i1 - i0))
-    if series.service is not None:
-        weight = weight * series.service[..., i0:i1]
-    if series.excluded is not None and policy is MaintenancePolicy.EXCLUDE:
-        weight = weight * (1.0 - series.excluded[..., i0:i1].astype(np.float64))
-    outside = max(span.seconds - (i1 - i0) * series.bucket_seconds, 0)
-    return np.asarray(np.sum(weight, axis=-1) * series.bucket_seconds + outside, dtype=np.float64)
+    if grid.service is not None:
+        weight = weight * grid.service[..., i0:i1]
+    if grid.excluded is not None and policy is MaintenancePolicy.EXCLUDE:
+        weight = weight * (1.0 - grid.excluded[..., i0:i1].astype(np.float64))
+    outside = max(span.seconds - (i1 - i0) * grid.bucket_seconds, 0)
+    return np.asarray(np.sum(weight, axis=-1) * grid.bucket_seconds + outside, dtype=np.float64)
 
 
 def evaluate_group(
-    series: BucketSeries,
+    grid: BucketGrid,
     at: Instant,
     *,
     window: Window,
@@ -106,14 +106,14 @@ def evaluate_group(
     rules: StatusRules | None = None,
     points: Sequence[int] = (),
 ) -> EvaluationArrays:
-    """Evaluate the objectives in the rows of ``series`` that share a window and method.
+    """Evaluate the objectives in the rows of ``grid`` that share a window and method.
 
     ``target`` is one number or one per row. ``points`` are extra instants to cut
     Occurrences units at (for contributors).
     """
     rules = rules or StatusRules()
     t = epoch_seconds(at)
-    matrix = _as_matrix(series)
+    matrix = _as_matrix(grid)
     k = matrix.good.shape[0]
     targets = np.broadcast_to(np.asarray(target, dtype=np.float64), (k,))
     for value in np.unique(targets):
@@ -270,7 +270,7 @@ def records(
 
 def evaluate(
     objective: Objective,
-    series: BucketSeries,
+    grid: BucketGrid,
     at: Instant,
     *,
     time_zone: str | None = None,
@@ -281,9 +281,9 @@ def evaluate(
     incidents: Incidents | None = None,
 ) -> Evaluation:
     """Evaluate one objective over its window at ``at``, with its ``top`` contributing hours
-    and incidents. ``series`` holds this objective's buckets (one row)."""
-    if series.good.ndim == 2 and series.good.shape[0] != 1:
-        raise ValueError(f"evaluate takes one objective's series, got {series.good.shape[0]} rows")
+    and incidents. ``grid`` holds this objective's buckets (one row)."""
+    if grid.good.ndim == 2 and grid.good.shape[0] != 1:
+        raise ValueError(f"evaluate takes one objective's grid, got {grid.good.shape[0]} rows")
     t = epoch_seconds(at)
     zone_name = objective.window.time_zone or time_zone or "UTC"
     span = window_at(objective.window, t, time_zone=time_zone, week_start=week_start)
@@ -293,12 +293,12 @@ def evaluate(
         points.extend(range(hour_anchor, t, 3600))
         if incidents is not None:
             # Cut at the bucket holding each incident's start, so the overlap is exact.
-            origin, size = series.start, series.bucket_seconds
+            origin, size = grid.start, grid.bucket_seconds
             points.extend((origin + (incidents.starts - origin) // size * size).tolist())
             points.extend(incidents.ends.tolist())
     slice_seconds, slice_target = slice_settings(objective)
     arrays = evaluate_group(
-        series,
+        grid,
         t,
         window=objective.window,
         target=objective.target,
@@ -332,7 +332,7 @@ def _group_key(objective: Objective) -> tuple[Any, ...]:
 
 def evaluate_batch(
     objectives: Sequence[Objective],
-    series: BucketSeries,
+    grid: BucketGrid,
     at: Instant,
     *,
     time_zone: str | None = None,
@@ -340,18 +340,18 @@ def evaluate_batch(
     burn_windows: Mapping[str, int] = BURN_WINDOWS,
     rules: StatusRules | None = None,
 ) -> list[Evaluation]:
-    """Evaluate many objectives, row ``i`` of ``series`` for ``objectives[i]``, without
+    """Evaluate many objectives, row ``i`` of ``grid`` for ``objectives[i]``, without
     contributors. Objectives sharing a window, method and maintenance policy are evaluated
     together; when all of them do, no bucket is copied."""
-    if series.good.ndim != 2 or series.good.shape[0] != len(objectives):
-        raise ValueError(f"{len(objectives)} objectives need a ({len(objectives)}, n) series, got {series.good.shape}")
+    if grid.good.ndim != 2 or grid.good.shape[0] != len(objectives):
+        raise ValueError(f"{len(objectives)} objectives need a ({len(objectives)}, n) grid, got {grid.good.shape}")
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i, objective in enumerate(objectives):
         groups.setdefault(_group_key(objective), []).append(i)
     found: list[Evaluation | None] = [None] * len(objectives)
     for rows in groups.values():
         first = objectives[rows[0]]
-        part = series if len(rows) == len(objectives) else series.rows(rows)
+        part = grid if len(rows) == len(objectives) else grid.rows(rows)
         slice_seconds, slice_target = slice_settings(first)
         arrays = evaluate_group(
             part,

@@ -1,4 +1,5 @@
-"""Measurements as the engine takes them: counts on a regular grid of buckets.
+"""Measurements as the engine takes them: counts on a regular grid of buckets, one row per
+objective, with service-hour and maintenance weights.
 
 Bucket ``i`` covers ``[start + i * bucket_seconds, start + (i + 1) * bucket_seconds)``. A
 window ``[s, e)`` holds the buckets whose start lies in it, so an instant in the middle of a
@@ -15,6 +16,7 @@ the fast path: the engine then sums runs of equal weight instead of multiplying 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,10 +24,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from slmo.core.model.indicator import Operator
+from slmo.core.model.measurement import BucketSeries, SampleSeries
 
 
 @dataclass(frozen=True, eq=False)
-class BucketSeries:
+class BucketGrid:
     start: int
     bucket_seconds: int
     good: NDArray[Any]
@@ -52,7 +55,7 @@ class BucketSeries:
         *,
         service: ArrayLike | None = None,
         excluded: ArrayLike | None = None,
-    ) -> BucketSeries:
+    ) -> BucketGrid:
         """Build from anything array-like (lists in tests, arrays from the store)."""
         return cls(
             start=int(start),
@@ -74,11 +77,57 @@ class BucketSeries:
         *,
         service: ArrayLike | None = None,
         excluded: ArrayLike | None = None,
-    ) -> BucketSeries:
+    ) -> BucketGrid:
         """A threshold indicator: one metric value per bucket (NaN when nothing was measured)
         becomes one event per measured bucket, good when ``value OP bound``."""
         good, total = threshold_counts(values, operator, bound)
         return cls.of(start, bucket_seconds, good, total, service=service, excluded=excluded)
+
+    @classmethod
+    def of_series(
+        cls,
+        series: BucketSeries | Sequence[BucketSeries],
+        *,
+        service: ArrayLike | None = None,
+        excluded: ArrayLike | None = None,
+    ) -> BucketGrid:
+        """From the store's dense series: one (one row) or several on the same grid (a row
+        each, in order)."""
+        if isinstance(series, BucketSeries):
+            return cls.of(
+                series.start, series.bucket_seconds, series.good, series.total, service=service, excluded=excluded
+            )
+        first = series[0]
+        for other in series[1:]:
+            if (other.start, other.bucket_seconds, other.good.shape) != (
+                first.start,
+                first.bucket_seconds,
+                first.good.shape,
+            ):
+                raise ValueError("series stacked into one grid must share start, bucket length and size")
+        return cls.of(
+            first.start,
+            first.bucket_seconds,
+            np.stack([s.good for s in series]),
+            np.stack([s.total for s in series]),
+            service=service,
+            excluded=excluded,
+        )
+
+    @classmethod
+    def of_samples(
+        cls,
+        samples: SampleSeries,
+        operator: Operator,
+        bound: float,
+        *,
+        service: ArrayLike | None = None,
+        excluded: ArrayLike | None = None,
+    ) -> BucketGrid:
+        """From the store's dense metric values (NaN where nothing was reported)."""
+        return cls.of_values(
+            samples.start, samples.bucket_seconds, samples.values, operator, bound, service=service, excluded=excluded
+        )
 
     @property
     def count(self) -> int:
@@ -102,16 +151,16 @@ class BucketSeries:
         t = np.asarray(instants, dtype=np.int64)
         return np.clip(-((self.start - t) // self.bucket_seconds), 0, self.count).astype(np.intp)
 
-    def rows(self, which: ArrayLike) -> BucketSeries:
-        """The series of some objectives only (a copy of those rows)."""
+    def rows(self, which: ArrayLike) -> BucketGrid:
+        """The grid of some objectives only (a copy of those rows)."""
         if self.good.ndim == 1:
-            raise ValueError("a one-objective series has no rows to pick")
+            raise ValueError("a one-objective grid has no rows to pick")
         picked = np.asarray(which, dtype=np.intp)
 
         def pick(weights: NDArray[Any] | None) -> NDArray[Any] | None:
             return weights if weights is None or weights.ndim == 1 else weights[picked]
 
-        return BucketSeries(
+        return BucketGrid(
             start=self.start,
             bucket_seconds=self.bucket_seconds,
             good=self.good[picked],

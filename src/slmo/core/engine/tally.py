@@ -26,8 +26,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from slmo.core.engine.attainment import slice_scores
+from slmo.core.engine.grid import BucketGrid
 from slmo.core.engine.segments import changes, cuts, prefix, segment_sums
-from slmo.core.engine.series import BucketSeries
 from slmo.core.engine.windows import Span
 from slmo.core.model.objective import BudgetingMethod, MaintenancePolicy
 
@@ -83,27 +83,27 @@ def _weights(weights: NDArray[Any] | None, at: NDArray[np.intp], default: int) -
     return picked.astype(np.int64) if picked.dtype == np.bool_ else picked.astype(np.float64)
 
 
-def _shared(series: BucketSeries, policy: MaintenancePolicy, bounds: NDArray[np.intp]) -> Arrays:
+def _shared(grid: BucketGrid, policy: MaintenancePolicy, bounds: NDArray[np.intp]) -> Arrays:
     """Weights shared by all objectives are constant between cut points: weigh segment sums."""
-    first = np.minimum(bounds[:-1], max(series.count - 1, 0))
-    s = _weights(series.service, first, 1)
-    x = _weights(series.excluded, first, 0)
+    first = np.minimum(bounds[:-1], max(grid.count - 1, 0))
+    s = _weights(grid.service, first, 1)
+    x = _weights(grid.excluded, first, 0)
     keep = s * (1 - x)
     lengths = np.diff(bounds)
     skip = (keep == 0) if policy is MaintenancePolicy.EXCLUDE else (s == 0)
-    g = segment_sums(series.good, bounds, skip)
-    t = segment_sums(series.total, bounds, skip)
+    g = segment_sums(grid.good, bounds, skip)
+    t = segment_sums(grid.total, bounds, skip)
     if policy is MaintenancePolicy.EXCLUDE:
         return g * keep, t * keep, (lengths * keep)[None, :], np.zeros((1, lengths.size), dtype=keep.dtype)
     return g * keep + t * (s * x), t * s, (lengths * s)[None, :], (lengths * s * x)[None, :]
 
 
-def _per_row(series: BucketSeries, policy: MaintenancePolicy, bounds: NDArray[np.intp]) -> Arrays:
+def _per_row(grid: BucketGrid, policy: MaintenancePolicy, bounds: NDArray[np.intp]) -> Arrays:
     """Weights per objective: weigh every bucket, then sum the segments."""
     end = int(bounds[-1])
-    good, total = series.good[..., :end], series.total[..., :end]
-    s = None if series.service is None else series.service[..., :end]
-    x = None if series.excluded is None else series.excluded[..., :end]
+    good, total = grid.good[..., :end], grid.total[..., :end]
+    s = None if grid.service is None else grid.service[..., :end]
+    x = None if grid.excluded is None else grid.excluded[..., :end]
     shape = good.shape
     if all(w is None or w.dtype == np.bool_ for w in (s, x)):
         sb = np.ones(shape, dtype=bool) if s is None else np.broadcast_to(s, shape)
@@ -126,24 +126,24 @@ def _per_row(series: BucketSeries, policy: MaintenancePolicy, bounds: NDArray[np
 
 
 def _segments(
-    series: BucketSeries, policy: MaintenancePolicy, until: int, points: Sequence[NDArray[np.intp]]
+    grid: BucketGrid, policy: MaintenancePolicy, until: int, points: Sequence[NDArray[np.intp]]
 ) -> tuple[NDArray[np.intp], Arrays]:
-    n = series.index(until)
-    extra = [changes(w) for w in (series.service, series.excluded) if w is not None and w.ndim == 1]
+    n = grid.index(until)
+    extra = [changes(w) for w in (grid.service, grid.excluded) if w is not None and w.ndim == 1]
     bounds = cuts(n, *points, *extra)
-    weigh = _shared if series.shared_weights else _per_row
-    return bounds, weigh(series, policy, bounds)
+    weigh = _shared if grid.shared_weights else _per_row
+    return bounds, weigh(grid, policy, bounds)
 
 
-def occurrence_tally(series: BucketSeries, policy: MaintenancePolicy, *, until: int, points: Sequence[int]) -> Tally:
+def occurrence_tally(grid: BucketGrid, policy: MaintenancePolicy, *, until: int, points: Sequence[int]) -> Tally:
     """Units are runs of buckets between the cut ``points`` (epoch seconds), before ``until``."""
-    bounds, (g, t, c, _) = _segments(series, policy, until, [series.indices(points)])
-    edges = series.start + bounds.astype(np.int64) * series.bucket_seconds
-    return Tally(edges=edges, good=g, total=t, seconds=c * series.bucket_seconds)
+    bounds, (g, t, c, _) = _segments(grid, policy, until, [grid.indices(points)])
+    edges = grid.start + bounds.astype(np.int64) * grid.bucket_seconds
+    return Tally(edges=edges, good=g, total=t, seconds=c * grid.bucket_seconds)
 
 
 def slice_tally(
-    series: BucketSeries,
+    grid: BucketGrid,
     policy: MaintenancePolicy,
     method: BudgetingMethod,
     *,
@@ -158,12 +158,12 @@ def slice_tally(
     j0 = -((anchor - first) // slice_seconds)
     j1 = -((anchor - until) // slice_seconds)
     edges = anchor + slice_seconds * np.arange(j0, max(j1, j0) + 1, dtype=np.int64)
-    n = series.index(until)
-    slice_bounds = np.minimum(series.indices(edges), n)
-    bounds, (g, t, c, m) = _segments(series, policy, until, [slice_bounds])
+    n = grid.index(until)
+    slice_bounds = np.minimum(grid.indices(edges), n)
+    bounds, (g, t, c, m) = _segments(grid, policy, until, [slice_bounds])
     at = np.searchsorted(bounds, slice_bounds)
     sums = [np.asarray(p[..., at[1:]] - p[..., at[:-1]]) for p in (prefix(a) for a in (g, t, c, m))]
     good, total, counted, maintenance = sums
     forced = (maintenance > 0) if policy is MaintenancePolicy.GOOD else None
     score, count = slice_scores(good, total, method, slice_target=slice_target, maintenance_only=forced)
-    return Tally(edges=edges, good=score, total=count, seconds=counted * series.bucket_seconds)
+    return Tally(edges=edges, good=score, total=count, seconds=counted * grid.bucket_seconds)
