@@ -86,8 +86,12 @@ def catalogue_text(target: str = "0.999", calendar: str = "office", zone: str = 
             SERVICE.format(name="portal", owner="ops"),
             INDICATOR.format(name="portal-requests", service="portal"),
             AGREEMENT.format(
-                name="portal-sla", party="ministry", service="portal", indicator="portal-requests",
-                target=target, calendar=calendar,
+                name="portal-sla",
+                party="ministry",
+                service="portal",
+                indicator="portal-requests",
+                target=target,
+                calendar=calendar,
             ),
         ]
     )

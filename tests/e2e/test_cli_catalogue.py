@@ -47,7 +47,12 @@ class Cli:
 
     def process(self, *args: str, code: int = 0) -> Done:
         done = subprocess.run(
-            [*SLMO, *args], env={**os.environ, **self.env}, capture_output=True, text=True, cwd=ROOT, check=False,
+            [*SLMO, *args],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
             timeout=120,
         )
         assert done.returncode == code, f"exit {done.returncode}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
@@ -59,7 +64,12 @@ class Cli:
 
 @pytest.fixture
 def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    env = {"SLMO_DATABASE_URL": f"sqlite:///{tmp_path / 'slmo.db'}", "SLMO_LANG": "en", "COLUMNS": "200", "NO_COLOR": "1"}
+    env = {
+        "SLMO_DATABASE_URL": f"sqlite:///{tmp_path / 'slmo.db'}",
+        "SLMO_LANG": "en",
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+    }
     return Cli(capsys, monkeypatch, env)
 
 

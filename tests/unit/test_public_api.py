@@ -8,8 +8,20 @@ import slmo
 def test_all_is_sorted_and_complete() -> None:
     public = {name for name in dir(slmo) if not name.startswith("_")} - {
         # Subpackages appear as attributes once imported; they are not re-exported names.
-        "api", "bootstrap", "cli", "core", "errors", "i18n", "render", "services", "settings", "sources", "spec",
-        "store", "notify", "web",
+        "api",
+        "bootstrap",
+        "cli",
+        "core",
+        "errors",
+        "i18n",
+        "render",
+        "services",
+        "settings",
+        "sources",
+        "spec",
+        "store",
+        "notify",
+        "web",
     }
     assert public <= set(slmo.__all__)
     names = [n for n in slmo.__all__ if n != "__version__"]

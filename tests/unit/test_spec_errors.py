@@ -156,9 +156,7 @@ def test_one_bad_document_among_good_ones_writes_nothing(slmo: Slmo, tmp_path: P
     bad.write_text("apiVersion: slmo/v1\nkind: Service\nmetadata: {name: other}\nspec: {tier: 9}\n", encoding="utf-8")
     with pytest.raises(SpecError) as caught:
         slmo.catalogue.apply(slmo.catalogue.load([str(good), str(bad)]), ACTOR)
-    assert [str(p) for p in caught.value.problems] == [
-        f"{bad}:4:8: spec.tier: Input should be less than or equal to 4"
-    ]
+    assert [str(p) for p in caught.value.problems] == [f"{bad}:4:8: spec.tier: Input should be less than or equal to 4"]
     assert slmo.catalogue.get() == []
 
 
@@ -171,4 +169,6 @@ def test_every_problem_is_reported_at_once(slmo: Slmo, tmp_path: Path) -> None:
 def test_openslo_document_given_to_apply_points_at_import(slmo: Slmo, tmp_path: Path) -> None:
     text = "apiVersion: openslo/v1\nkind: Service\nmetadata: {name: web}\nspec: {}\n"
     (problem,) = problems_of(slmo, tmp_path, text)
-    assert problem.endswith("apiVersion: 'openslo/v1' is not 'slmo/v1'; OpenSLO documents are read by `slmo import openslo`")
+    assert problem.endswith(
+        "apiVersion: 'openslo/v1' is not 'slmo/v1'; OpenSLO documents are read by `slmo import openslo`"
+    )

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from slmo.core.model.audit import AuditEntry
 import numpy as np
 from numpy.typing import NDArray
 
+from slmo.core.model.audit import AuditEntry
 from slmo.core.model.calendar import Calendar
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
@@ -109,11 +109,15 @@ UnitOfWorkFactory = Callable[[], UnitOfWork]
 class CalendarExpander(Protocol):
     """Calendars as instants: what a pure clock or mask needs from holidays and rules."""
 
-    def service_intervals(self, calendar: Calendar, start: int, end: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    def service_intervals(
+        self, calendar: Calendar, start: int, end: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Service hours overlapping ``[start, end)`` (epoch seconds) as merged ``[s, e)`` intervals."""
         ...
 
-    def excluded_intervals(self, calendar: Calendar, start: int, end: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    def excluded_intervals(
+        self, calendar: Calendar, start: int, end: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Agreed maintenance overlapping ``[start, end)`` as merged intervals."""
         ...
 
