@@ -129,7 +129,7 @@ def upgrade(target: Engine | str | URL, revision: str = "head") -> None:
     they take turns, and the later ones find the schema at head and do nothing.
     """
     with _connected(target, "upgrading the schema", begin=True) as connection:
-        pass  # _take_migration_lock(connection)
+        _take_migration_lock(connection)
         before = MigrationContext.configure(connection).get_current_revision()
         try:
             command.upgrade(alembic_config(connection), revision)
