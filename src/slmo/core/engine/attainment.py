@@ -27,10 +27,10 @@ from slmo.errors import Problem, SpecError
 
 def ratio(good: ArrayLike, total: ArrayLike) -> NDArray[np.float64]:
     """``good / total``; NaN where ``total`` is 0 (no data, not 0 % and not 100 %)."""
-    g = np.asarray(good, dtype=np.float64)
-    t = np.asarray(total, dtype=np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(t > 0, g / np.where(t > 0, t, 1.0), np.nan)
+    g, t = np.asarray(good), np.asarray(total)
+    out = np.full(np.broadcast(g, t).shape, np.nan)
+    np.divide(g, t, out=out, where=t > 0)
+    return out
 
 
 def check_target(target: float, field: str = "target") -> float:
@@ -54,7 +54,7 @@ def slice_scores(
     *,
     slice_target: float | None = None,
     maintenance_only: NDArray[np.bool_] | None = None,
-) -> tuple[NDArray[Any], NDArray[np.int64]]:
+) -> tuple[NDArray[Any], NDArray[np.int8]]:
     """Per slice, from its good and total events: (score, counted).
 
     ``counted`` is 1 for a slice with data (or forced good), else 0. ``score`` is 1 or 0 for
@@ -63,14 +63,19 @@ def slice_scores(
     ``counted - score``. ``maintenance_only`` flags slices to count as good without data.
     """
     has_data = np.asarray(total) > 0
-    share = np.nan_to_num(ratio(good, total), nan=0.0)
-    forced = np.zeros(has_data.shape, dtype=bool) if maintenance_only is None else maintenance_only & ~has_data
-    counted = (has_data | forced).astype(np.int64)
+    share = np.divide(good, total, out=np.zeros(has_data.shape), where=has_data)
+    forced = None if maintenance_only is None else maintenance_only & ~has_data
+    counted = has_data if forced is None else has_data | forced
     if method is BudgetingMethod.TIMESLICES:
         if slice_target is None:
             raise SpecError([Problem(None, "timeSliceTarget", "the Timeslices method needs a time slice target")])
-        check_slice_target(slice_target)
-        return ((has_data & (share >= slice_target)) | forced).astype(np.int64), counted
+        # A slice without data has share 0, below any target in (0, 1]: never good.
+        good_slice = share >= check_slice_target(slice_target)
+        if forced is not None:
+            good_slice |= forced
+        return good_slice.view(np.int8), counted.view(np.int8)
     if method is BudgetingMethod.RATIO_TIMESLICES:
-        return np.where(forced, 1.0, share), counted
+        if forced is not None:
+            share[forced] = 1.0
+        return share, counted.view(np.int8)
     raise ValueError(f"{method} is not a time-slice method")

@@ -80,14 +80,13 @@ def counted_seconds(grid: BucketGrid, policy: MaintenancePolicy, span: Span) -> 
     """Seconds of ``span`` that count (in service hours; under EXCLUDE, out of maintenance),
     per objective. Time outside the bucket grid counts whole."""
     i0, i1 = grid.index(span.start), grid.index(span.end)
-    rows = grid.good.shape[:-1]
-    weight: NDArray[np.float64] = np.ones((*rows, i1 - i0))
-    if grid.service is not None:
-        weight = weight * grid.service[..., i0:i1]
-    if grid.excluded is not None and policy is MaintenancePolicy.EXCLUDE:
-        weight = weight * (1.0 - grid.excluded[..., i0:i1].astype(np.float64))
     outside = max(span.seconds - (i1 - i0) * grid.bucket_seconds, 0)
-    return np.asarray(np.sum(weight, axis=-1) * grid.bucket_seconds + outside, dtype=np.float64)
+    service = None if grid.service is None else grid.service[..., i0:i1].astype(np.float64)
+    if grid.excluded is not None and policy is MaintenancePolicy.EXCLUDE:
+        kept = 1.0 - grid.excluded[..., i0:i1].astype(np.float64)
+        service = kept if service is None else service * kept
+    inside = np.asarray(float(i1 - i0) if service is None else np.sum(service, axis=-1))
+    return np.asarray(inside * grid.bucket_seconds + outside, dtype=np.float64)
 
 
 def evaluate_group(

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from slmo.core.engine.attainment import slice_scores
 from slmo.core.engine.grid import BucketGrid
-from slmo.core.engine.segments import changes, cuts, prefix, segment_sums
+from slmo.core.engine.segments import changes, cuts, prefix, segment_sums, window_sums
 from slmo.core.engine.windows import Span
 from slmo.core.model.objective import BudgetingMethod, MaintenancePolicy
 
@@ -58,8 +58,7 @@ class Tally:
     def sums(self, spans: Sequence[Span]) -> tuple[NDArray[Any], NDArray[Any]]:
         """Good and total per objective and span: two (k, len(spans)) arrays."""
         lo, hi = self.positions(spans)
-        pg, pt = prefix(self.good), prefix(self.total)
-        good, total = np.asarray(pg[..., hi] - pg[..., lo]), np.asarray(pt[..., hi] - pt[..., lo])
+        good, total = _span_sums(self.good, lo, hi), _span_sums(self.total, lo, hi)
         if good.dtype.kind == "f":
             # Differences of running float sums can overshoot by a rounding error; good never
             # exceeds total, and a bad part of -1e-16 would show as a negative burn rate.
@@ -69,11 +68,17 @@ class Tally:
     def bad_seconds(self, span: Span) -> NDArray[Any]:
         """Counted seconds of the bad part of the units starting in ``span``, per objective:
         a bad slice's seconds, or a slice's seconds times its bad ratio."""
-        (lo,), (hi,) = self.positions([span])
-        # A running sum adds in the same order for one row or many, so a batch matches
-        # one-by-one evaluation to the last bit (np.sum's pairwise order may not).
-        p = prefix(self.bad * self.seconds)
-        return np.asarray(p[..., hi] - p[..., lo])
+        lo, hi = self.positions([span])
+        return _span_sums(self.bad * self.seconds, lo, hi)[..., 0]
+
+
+def _span_sums(values: NDArray[Any], lo: NDArray[np.intp], hi: NDArray[np.intp]) -> NDArray[Any]:
+    if values.dtype.kind != "f":
+        return window_sums(values, lo, hi)  # integers: one pass, exact
+    # Floats go through a running sum, which adds in the same order for one row or many;
+    # numpy's reductions may not, and a batch should match one-by-one evaluation exactly.
+    p = prefix(values)
+    return np.asarray(p[..., hi] - p[..., lo])
 
 
 def _weights(weights: NDArray[Any] | None, at: NDArray[np.intp], default: int) -> NDArray[Any]:
@@ -85,11 +90,14 @@ def _weights(weights: NDArray[Any] | None, at: NDArray[np.intp], default: int) -
 
 def _shared(grid: BucketGrid, policy: MaintenancePolicy, bounds: NDArray[np.intp]) -> Arrays:
     """Weights shared by all objectives are constant between cut points: weigh segment sums."""
+    lengths = np.diff(bounds)
+    if grid.service is None and grid.excluded is None:
+        none = np.zeros((1, lengths.size), dtype=np.int64)
+        return segment_sums(grid.good, bounds), segment_sums(grid.total, bounds), lengths[None, :], none
     first = np.minimum(bounds[:-1], max(grid.count - 1, 0))
     s = _weights(grid.service, first, 1)
     x = _weights(grid.excluded, first, 0)
     keep = s * (1 - x)
-    lengths = np.diff(bounds)
     skip = (keep == 0) if policy is MaintenancePolicy.EXCLUDE else (s == 0)
     g = segment_sums(grid.good, bounds, skip)
     t = segment_sums(grid.total, bounds, skip)
@@ -135,6 +143,18 @@ def _segments(
     return bounds, weigh(grid, policy, bounds)
 
 
+def _regroup(values: NDArray[Any], at: NDArray[np.intp]) -> NDArray[Any]:
+    """Sums of the segments ``at[j]`` to ``at[j + 1]`` for each slice ``j``."""
+    count = values.shape[-1]
+    if at.size == count + 1 and at[0] == 0 and bool(np.all(np.diff(at) == 1)):
+        return values  # no cut inside a slice: segments are the slices
+    if count == 0:
+        return np.zeros((*values.shape[:-1], at.size - 1), dtype=values.dtype)
+    summed = np.add.reduceat(values, np.minimum(at[:-1], count - 1), axis=-1)
+    # reduceat reads a lone element for an empty range; a slice without segments is zero.
+    return np.where(at[1:] > at[:-1], summed, 0)
+
+
 def occurrence_tally(grid: BucketGrid, policy: MaintenancePolicy, *, until: int, points: Sequence[int]) -> Tally:
     """Units are runs of buckets between the cut ``points`` (epoch seconds), before ``until``."""
     bounds, (g, t, c, _) = _segments(grid, policy, until, [grid.indices(points)])
@@ -162,8 +182,7 @@ def slice_tally(
     slice_bounds = np.minimum(grid.indices(edges), n)
     bounds, (g, t, c, m) = _segments(grid, policy, until, [slice_bounds])
     at = np.searchsorted(bounds, slice_bounds)
-    sums = [np.asarray(p[..., at[1:]] - p[..., at[:-1]]) for p in (prefix(a) for a in (g, t, c, m))]
-    good, total, counted, maintenance = sums
+    good, total, counted, maintenance = (_regroup(a, at) for a in (g, t, c, m))
     forced = (maintenance > 0) if policy is MaintenancePolicy.GOOD else None
     score, count = slice_scores(good, total, method, slice_target=slice_target, maintenance_only=forced)
     return Tally(edges=edges, good=score, total=count, seconds=counted * grid.bucket_seconds)
