@@ -281,3 +281,10 @@ def test_grids_from_the_store_series() -> None:
     samples = SampleSeries(start=T0, bucket_seconds=MINUTE, values=np.array([100.0, np.nan, 500.0]))
     values = BucketGrid.of_samples(samples, Operator.LTE, 300.0)
     assert (values.good.tolist(), values.total.tolist()) == ([1, 0, 0], [1, 0, 1])
+
+
+def test_engine_public_names_are_exported_and_sorted() -> None:
+    from slmo.core import engine
+
+    assert engine.__all__ == sorted(engine.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
+    assert all(hasattr(engine, name) for name in engine.__all__)
