@@ -141,22 +141,26 @@ def test_window_sums_are_additive_and_exact(values: list[int], a: int, b: int, c
 
 @SETTINGS
 @given(
-    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=300),
+    st.lists(st.integers(-1000, 1000), min_size=1, max_size=300),
     st.lists(st.integers(0, 300), max_size=40),
+    st.integers(1, 12),
+    st.integers(0, 12),
+    st.lists(st.booleans(), max_size=300),
 )
-def test_both_segment_paths_agree(values: list[float], points: list[int]) -> None:
-    v = np.array(values)
-    bounds = segments.cuts(v.size, points)
-    looped = segment_sums(v, bounds)
-    saved = segments._LOOP_LIMIT
-    try:
-        segments._LOOP_LIMIT = 0
-        reduced = segment_sums(v, bounds)
-    finally:
-        segments._LOOP_LIMIT = saved
-    naive = [v[bounds[j] : bounds[j + 1]].sum() for j in range(bounds.size - 1)]
-    assert np.allclose(looped, naive)
-    assert np.allclose(reduced, naive)
+def test_every_segment_path_agrees(
+    values: list[int], points: list[int], width: int, offset: int, skips: list[bool]
+) -> None:
+    v = np.array(values, dtype=np.int32)
+    for bounds in (segments.cuts(v.size, points), segments.cuts(v.size, np.arange(offset, v.size, width))):
+        skip = np.resize(np.array(skips or [False]), bounds.size - 1)
+        naive = [0 if skip[j] else int(v[bounds[j] : bounds[j + 1]].sum()) for j in range(bounds.size - 1)]
+        saved = segments._LOOP_LIMIT
+        try:
+            for limit in (saved, 3, 0):  # loop; equal runs (or reduceat); reduceat
+                segments._LOOP_LIMIT = limit
+                assert segment_sums(v, bounds, skip).tolist() == naive
+        finally:
+            segments._LOOP_LIMIT = saved
 
 
 @SETTINGS

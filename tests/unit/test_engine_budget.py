@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from slmo.core.engine.budget import budget_left, budget_minutes, budget_spent, budget_total
+from slmo.core.engine.budget import allowance, budget_left, budget_minutes, budget_spent, budget_total
 
 
 def test_budget_by_hand() -> None:
@@ -39,3 +39,9 @@ def test_budget_minutes_by_hand() -> None:
     assert float(budget_minutes(10_080, 0.9995)) == pytest.approx(5.04)
     # Service hours 08:00-17:00 on 22 working days = 11,880 minutes; at 99.5 %: 59.4 minutes.
     assert float(budget_minutes(22 * 9 * 60, 0.995)) == pytest.approx(59.4)
+
+
+def test_allowance_is_one_minus_the_target_as_written() -> None:
+    # In binary 1 - 0.999 = 0.0010000000000000009; the budget of 99.9 % is 0.001.
+    assert allowance([0.999, 0.99999, 0.0, 0.5]).tolist() == [0.001, 0.00001, 1.0, 0.5]
+    assert float(budget_total(4_320_000, 0.999)) == 4320.0

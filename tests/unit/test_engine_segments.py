@@ -91,3 +91,21 @@ def test_no_intervals_cover_nothing() -> None:
 def test_unequal_interval_arrays_are_refused() -> None:
     with pytest.raises(ValueError, match="starts"):
         merge([1, 2], [3])
+
+
+@pytest.mark.parametrize("width", [2, 5, 15])
+def test_equal_segments_in_runs_match_the_naive_sums(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    # Time slices of `width` buckets after a partial first one, a partial last one, and
+    # service hours that skip two stretches of slices: the run-by-run reshaped path.
+    rng = np.random.default_rng(width)
+    values = rng.integers(0, 1000, size=(3, 1003)).astype(np.int32)
+    bounds = np.unique(np.concatenate(([0, 1003], np.arange(3, 1003, width))))
+    skip = np.zeros(bounds.size - 1, dtype=bool)
+    skip[10:20] = True
+    skip[40:45] = True
+    monkeypatch.setattr(segments, "_LOOP_LIMIT", 8)  # more segments than that, fewer runs
+    found = segment_sums(values, bounds, skip)
+    naive = [
+        [0 if skip[j] else int(r[bounds[j] : bounds[j + 1]].sum()) for j in range(bounds.size - 1)] for r in values
+    ]
+    assert found.tolist() == naive

@@ -17,13 +17,24 @@ Functions are vectorised; counts may be numbers or arrays.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 
+def allowance(target: ArrayLike) -> NDArray[np.float64]:
+    """``1 - target``, taken on the target as written: 99.9 % allows exactly 0.001, where the
+    binary ``1 - 0.999`` is 0.0010000000000000009 and budgets would print as 4320.000000000004."""
+    t = np.asarray(target, dtype=np.float64)
+    values, where = np.unique(t, return_inverse=True)
+    complement = np.array([float(1 - Decimal(repr(float(v)))) for v in values], dtype=np.float64)
+    return complement[where].reshape(t.shape)
+
+
 def budget_total(total: ArrayLike, target: ArrayLike) -> NDArray[np.float64]:
     """Allowed bad, in the unit of ``total``: ``(1 - target) * total``."""
-    return (1.0 - np.asarray(target, dtype=np.float64)) * np.asarray(total, dtype=np.float64)
+    return allowance(target) * np.asarray(total, dtype=np.float64)
 
 
 def budget_spent(good: ArrayLike, total: ArrayLike) -> NDArray[np.float64]:
@@ -41,4 +52,4 @@ def budget_left(good: ArrayLike, total: ArrayLike, target: ArrayLike) -> NDArray
 
 def budget_minutes(window_minutes: ArrayLike, target: ArrayLike) -> NDArray[np.float64]:
     """Allowed bad minutes over a window: ``(1 - target) * window minutes``."""
-    return (1.0 - np.asarray(target, dtype=np.float64)) * np.asarray(window_minutes, dtype=np.float64)
+    return allowance(target) * np.asarray(window_minutes, dtype=np.float64)

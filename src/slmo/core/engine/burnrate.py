@@ -27,6 +27,8 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from slmo.core.engine.budget import allowance
+
 BURN_WINDOWS: Mapping[str, int] = MappingProxyType(
     {"5m": 300, "30m": 1800, "1h": 3600, "2h": 7200, "6h": 21600, "1d": 86400, "3d": 259200}
 )
@@ -48,7 +50,7 @@ def burn_rate(good: ArrayLike, total: ArrayLike, target: ArrayLike) -> NDArray[n
     """``((total - good) / total) / (1 - target)``; NaN where ``total`` is 0."""
     g = np.asarray(good, dtype=np.float64)
     t = np.asarray(total, dtype=np.float64)
-    allowed = 1.0 - np.asarray(target, dtype=np.float64)
+    allowed = allowance(target)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(t > 0, (t - g) / np.where(t > 0, t, 1.0) / allowed, np.nan)
 

@@ -50,9 +50,7 @@ def segment_sums(values: NDArray[Any], bounds: NDArray[np.intp], skip: NDArray[n
         for j in np.flatnonzero(wanted):
             out[..., j] = np.add.reduce(values[..., bounds[j] : bounds[j + 1]], axis=-1, dtype=acc)
         return out
-    if _uniform_sums(values, bounds, out):
-        if not wanted.all():
-            out[..., ~wanted] = 0
+    if _equal_runs(values, bounds, wanted, out):
         return out
     starts = bounds[:-1]
     inner = values[..., bounds[0] : bounds[-1]]
@@ -64,13 +62,31 @@ def segment_sums(values: NDArray[Any], bounds: NDArray[np.intp], skip: NDArray[n
     return out
 
 
-def _uniform_sums(values: NDArray[Any], bounds: NDArray[np.intp], out: NDArray[Any]) -> bool:
-    """Sums of equal segments (time slices), all but the first and last of one length ``m``,
-    through a reshaped view, written into ``out``; False when the segments are not equal."""
+def _equal_runs(values: NDArray[Any], bounds: NDArray[np.intp], wanted: NDArray[np.bool_], out: NDArray[Any]) -> bool:
+    """Sum runs of wanted segments that have equal lengths (time slices inside service
+    hours) through reshaped views, reading no skipped bucket; False when they do not."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], wanted, [False])).astype(np.int8)))
+    runs = edges.reshape(-1, 2)
+    if len(runs) > _LOOP_LIMIT:
+        return False
+    for a, b in runs:
+        if not _equal_block(values, bounds[a : b + 1], out[..., a:b]):
+            out[...] = 0
+            return False
+    return True
+
+
+def _equal_block(values: NDArray[Any], bounds: NDArray[np.intp], out: NDArray[Any]) -> bool:
+    """Segments all of one length ``m`` but the first and the last, into ``out``."""
     lengths = np.diff(bounds)
     inner = lengths[1:-1]
-    if inner.size == 0 or not np.all(inner == inner[0]) or inner[0] == 0:
+    if inner.size and (inner[0] == 0 or not np.all(inner == inner[0])):
         return False
+    out[..., 0] = np.add.reduce(values[..., bounds[0] : bounds[1]], axis=-1, dtype=out.dtype)
+    if lengths.size > 1:
+        out[..., -1] = np.add.reduce(values[..., bounds[-2] : bounds[-1]], axis=-1, dtype=out.dtype)
+    if inner.size == 0:
+        return True
     m, first, last = int(inner[0]), int(bounds[1]), int(bounds[-2])
     block = values[..., first:last].reshape(*values.shape[:-1], inner.size, m)
     middle = out[..., 1:-1]
@@ -81,8 +97,6 @@ def _uniform_sums(values: NDArray[Any], bounds: NDArray[np.intp], out: NDArray[A
             middle += block[..., j]
     else:
         np.add.reduce(block, axis=-1, dtype=out.dtype, out=middle)
-    out[..., 0] = np.add.reduce(values[..., bounds[0] : first], axis=-1, dtype=out.dtype)
-    out[..., -1] = np.add.reduce(values[..., last : bounds[-1]], axis=-1, dtype=out.dtype)
     return True
 
 
