@@ -19,6 +19,7 @@ from slmo.core.model.audit import AuditEntry
 from slmo.core.model.calendar import Calendar
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
+from slmo.core.model.results import ObjectiveEvaluation
 from slmo.errors import Location, Problem
 
 
@@ -72,6 +73,26 @@ class MeasurementRepository(Protocol):
         ...
 
 
+class EvaluationRepository(Protocol):
+    """Evaluations as computed: one record per objective and instant, kept for history."""
+
+    def add(self, evaluations: Sequence[ObjectiveEvaluation]) -> int:
+        """Store the records (replacing one of the same objective, agreement and instant)."""
+        ...
+
+    def list(
+        self,
+        *,
+        agreement: str | None = None,
+        objective: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[ObjectiveEvaluation]:
+        """Records with ``start <= at < end``, oldest first (newest ``limit`` when given)."""
+        ...
+
+
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
 
@@ -86,6 +107,7 @@ class UnitOfWork(Protocol):
     catalogue: CatalogueRepository
     audit: AuditLog
     measurements: MeasurementRepository
+    evaluations: EvaluationRepository
 
     def __enter__(self) -> Self: ...
 

@@ -75,3 +75,20 @@ class Evaluation:
     budget_minutes_spent: float | None = None
     budget_minutes_left: float | None = None
     contributors: tuple[Contributor, ...] = field(default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectiveEvaluation:
+    """An evaluation placed in the catalogue: which agreement, version and service it belongs
+    to. ``evaluation.objective`` is the objective's name inside its agreement."""
+
+    agreement: str
+    version: int
+    service: str | None
+    indicator: str
+    evaluation: Evaluation
+
+    @property
+    def key(self) -> str:
+        """``agreement/objective``: unique across the catalogue."""
+        return f"{self.agreement}/{self.evaluation.objective}"
