@@ -126,8 +126,8 @@ def evaluate_group(
         tally = occurrence_tally(matrix, maintenance, until=t, points=[*edges, *points])
     else:
         slice_seconds = _slice_seconds(slice_seconds, matrix.bucket_seconds)
-        if budgeting is BudgetingMethod.TIMESLICES:
-            slice_target = check_slice_target(slice_target if slice_target is not None else -1.0)
+        if budgeting is BudgetingMethod.TIMESLICES and slice_target is not None:
+            check_slice_target(slice_target)  # a missing one is refused by slice_scores
         first = min(s.start for s in spans)
         tally = slice_tally(
             matrix,
