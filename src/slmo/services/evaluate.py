@@ -1,0 +1,322 @@
+"""Evaluating objectives: from the catalogue and the stored measurements to where each
+objective stands, now or at any instant, and over named past periods.
+
+The maths is the engine's; this module decides which measurements an objective reads and
+with which weights:
+- the grid spans the objective's window and the longest burn-rate window before ``at``;
+- service hours and agreed maintenance come from the objective's calendar (else the
+  agreement version's), expanded into bucket weights; without a calendar every bucket is
+  service time, in UTC;
+- a threshold objective compares each bucket's sample with the objective's ``op``/``value``
+  (else the indicator's);
+- an availability objective counts each bucket as one unit of time: up by the share of its
+  probes that were up when probes reported in it, else up unless an incident covered it
+  (outages always; degraded incidents when the indicator says ``degradedIsDown``). An
+  incident overrides probes for the part of the bucket it covers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from slmo.core.engine import (
+    BURN_WINDOWS,
+    BucketGrid,
+    Incidents,
+    Span,
+    bucket_coverage,
+    epoch_seconds,
+    evaluate,
+    named_period,
+    window_at,
+)
+from slmo.core.model import (
+    Agreement,
+    AgreementVersion,
+    Calendar,
+    Indicator,
+    IndicatorKind,
+    Objective,
+    Operator,
+    Weekday,
+    Window,
+    WindowUnit,
+)
+from slmo.core.model.measurement import Impact
+from slmo.core.model.results import Evaluation, EvaluationStatus, ObjectiveEvaluation
+from slmo.core.ports import CalendarExpander, Clock, UnitOfWork, UnitOfWorkFactory
+from slmo.errors import NotFoundError, Problem, SpecError
+
+logger = logging.getLogger(__name__)
+_LONGEST_BURN = max(BURN_WINDOWS.values())
+
+
+@dataclass(frozen=True)
+class Target:
+    """One objective in force, with what its evaluation needs from the catalogue."""
+
+    agreement: Agreement
+    version: AgreementVersion
+    objective: Objective
+    indicator: Indicator
+    calendar: Calendar | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.agreement.name}/{self.objective.name}"
+
+    @property
+    def time_zone(self) -> str:
+        return self.objective.window.time_zone or (self.calendar.time_zone if self.calendar else "UTC")
+
+    @property
+    def week_start(self) -> Weekday:
+        # The Saudi week starts on Sunday: a calendar that works on Sunday but not on
+        # Saturday counts its weeks from Sunday.
+        if self.calendar is not None and self.calendar.hours is not None:
+            if self.calendar.hours_on(Weekday.SUN) and not self.calendar.hours_on(Weekday.SAT):
+                return Weekday.SUN
+        return Weekday.MON
+
+
+def _aligned(span: Span, bucket: int) -> Span:
+    return Span(span.start // bucket * bucket, -(-span.end // bucket) * bucket)
+
+
+def _weights(values: NDArray[np.float64]) -> NDArray[Any]:
+    """Booleans when every bucket is wholly in or out (sums stay exact integers)."""
+    if np.all((values == 0.0) | (values == 1.0)):
+        return values.astype(bool)
+    return values
+
+
+class EvaluationService:
+    def __init__(self, uow: UnitOfWorkFactory, calendars: CalendarExpander, clock: Clock) -> None:
+        self._uow = uow
+        self._calendars = calendars
+        self._clock = clock
+
+    # -- which objectives --------------------------------------------------------------
+
+    def targets(self, uow: UnitOfWork, at: dt.datetime, objective: str | None = None) -> list[Target]:
+        """Objectives of the agreement versions in force at ``at`` (``agreement/objective`` or a
+        bare objective name selects some)."""
+        found: list[Target] = []
+        for agreement in uow.catalogue.list("Agreement"):
+            assert isinstance(agreement, Agreement)
+            version = agreement.active_version(at.date())
+            if version is None:
+                continue
+            for obj in version.objectives:
+                if objective is not None and objective not in (obj.name, f"{agreement.name}/{obj.name}"):
+                    continue
+                indicator = uow.catalogue.get("Indicator", obj.indicator)
+                calendar_name = obj.calendar or version.calendar
+                calendar = uow.catalogue.get("Calendar", calendar_name) if calendar_name else None
+                if not isinstance(indicator, Indicator):
+                    continue
+                found.append(
+                    Target(agreement, version, obj, indicator, calendar if isinstance(calendar, Calendar) else None)
+                )
+        if objective is not None and not found:
+            raise NotFoundError(
+                f"no objective {objective!r} in an agreement in force", key="error.objective_not_found", name=objective
+            )
+        return found
+
+    # -- evaluating --------------------------------------------------------------------
+
+    def grid(self, uow: UnitOfWork, target: Target, span: Span, at: int) -> tuple[BucketGrid, Incidents | None]:
+        indicator = target.indicator
+        bucket = indicator.bucket_seconds
+        span = _aligned(span, bucket)
+        count = (span.end - span.start) // bucket
+        service = excluded = None
+        if target.calendar is not None:
+            s, e = self._calendars.service_intervals(target.calendar, span.start, span.end)
+            service = _weights(bucket_coverage(span.start, bucket, count, s, e))
+            xs, xe = self._calendars.excluded_intervals(target.calendar, span.start, span.end)
+            if xs.size:
+                excluded = _weights(bucket_coverage(span.start, bucket, count, xs, xe))
+        incidents: Incidents | None = None
+        if indicator.kind is IndicatorKind.THRESHOLD:
+            operator = target.objective.operator or (indicator.threshold.operator if indicator.threshold else None)
+            bound = (
+                target.objective.value
+                if target.objective.value is not None
+                else (indicator.threshold.value if indicator.threshold else None)
+            )
+            if operator is None or bound is None:
+                raise SpecError(
+                    [
+                        Problem(
+                            None, f"{target.key}", "a threshold objective needs op and value (on it or its indicator)"
+                        )
+                    ]
+                )
+            samples = uow.measurements.read_samples(indicator.name, span.start, span.end, bucket)
+            grid = BucketGrid.of_samples(samples, Operator(operator), bound, service=service, excluded=excluded)
+        elif indicator.kind is IndicatorKind.AVAILABILITY:
+            grid, incidents = self._availability(uow, target, span, count, at, service, excluded)
+        else:
+            series = uow.measurements.read_buckets(indicator.name, span.start, span.end, bucket)
+            grid = BucketGrid.of(span.start, bucket, series.good, series.total, service=service, excluded=excluded)
+        return grid, incidents
+
+    def _availability(
+        self,
+        uow: UnitOfWork,
+        target: Target,
+        span: Span,
+        count: int,
+        at: int,
+        service: NDArray[Any] | None,
+        excluded: NDArray[Any] | None,
+    ) -> tuple[BucketGrid, Incidents | None]:
+        indicator = target.indicator
+        spec = indicator.availability
+        bucket = indicator.bucket_seconds
+        series = uow.measurements.read_buckets(indicator.name, span.start, span.end, bucket)
+        use_probes = (spec is None or spec.probes) and bool(series.present.any())
+        if use_probes:
+            total = series.present.astype(np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                good = np.where(series.total > 0, series.good / np.maximum(series.total, 1), 0.0)
+        else:
+            total = np.ones(count, dtype=np.float64)
+            good = np.ones(count, dtype=np.float64)
+        incidents: Incidents | None = None
+        if (spec is None or spec.incidents) and indicator.service:
+            found = uow.measurements.list_incidents(
+                service=indicator.service,
+                start=dt.datetime.fromtimestamp(span.start, dt.UTC),
+                end=dt.datetime.fromtimestamp(span.end, dt.UTC),
+            )
+            down_is = {Impact.OUTAGE} | ({Impact.DEGRADED} if spec is not None and spec.degraded_is_down else set())
+            down = [i for i in found if i.impact in down_is]
+            if down:
+                incidents = Incidents.of_model(down, until=at)
+                covered = bucket_coverage(span.start, bucket, count, incidents.starts, incidents.ends)
+                total = np.where(covered > 0, 1.0, total)
+                good = np.minimum(good, 1.0 - covered)
+        good = good * total
+        return BucketGrid.of(span.start, bucket, good, total, service=service, excluded=excluded), incidents
+
+    def evaluate_target(self, uow: UnitOfWork, target: Target, at: int, *, top: int = 5) -> ObjectiveEvaluation:
+        window = window_at(target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start)
+        span = Span(min(window.start, at - _LONGEST_BURN), max(window.end, at))
+        if target.indicator.kind is IndicatorKind.TICKET:
+            return self._no_data(target, at, window)
+        grid, incidents = self.grid(uow, target, span, at)
+        result = evaluate(
+            target.objective,
+            grid,
+            at,
+            time_zone=target.time_zone,
+            week_start=target.week_start,
+            top=top,
+            incidents=incidents,
+        )
+        return ObjectiveEvaluation(
+            agreement=target.agreement.name,
+            version=target.version.number,
+            service=target.indicator.service,
+            indicator=target.indicator.name,
+            evaluation=result,
+        )
+
+    def _no_data(self, target: Target, at: int, window: Span) -> ObjectiveEvaluation:
+        # Ticket objectives are measured by the ticket clock (the service-desk issue); until
+        # tickets are recorded they have no data.
+        def utc(t: int) -> dt.datetime:
+            return dt.datetime.fromtimestamp(t, dt.UTC)
+
+        result = Evaluation(
+            objective=target.objective.name,
+            at=utc(at),
+            window_start=utc(window.start),
+            window_end=utc(window.end),
+            budgeting=target.objective.budgeting,
+            good=0.0,
+            total=0.0,
+            attainment=None,
+            target=target.objective.target,
+            budget_total=0.0,
+            budget_spent=0.0,
+            budget_left=1.0,
+            burn_rates=dict.fromkeys(BURN_WINDOWS),
+            status=EvaluationStatus.NO_DATA,
+        )
+        return ObjectiveEvaluation(
+            agreement=target.agreement.name,
+            version=target.version.number,
+            service=target.indicator.service,
+            indicator=target.indicator.name,
+            evaluation=result,
+        )
+
+    def status(self, at: dt.datetime | None = None, objective: str | None = None) -> list[ObjectiveEvaluation]:
+        """Where every objective in force stands at ``at`` (now by default); nothing is stored."""
+        when = at or self._clock.now()
+        t = epoch_seconds(when)
+        with self._uow() as uow:
+            return [self.evaluate_target(uow, target, t) for target in self.targets(uow, when, objective)]
+
+    def evaluate(self, at: dt.datetime | None = None, objective: str | None = None) -> list[ObjectiveEvaluation]:
+        """Evaluate and store the results, in one transaction."""
+        when = at or self._clock.now()
+        t = epoch_seconds(when)
+        with self._uow() as uow:
+            found = [self.evaluate_target(uow, target, t) for target in self.targets(uow, when, objective)]
+            uow.evaluations.add(found)
+            uow.commit()
+        logger.info("stored %d evaluations at %s", len(found), when.isoformat())
+        return found
+
+    def history(self, objective: str, period: str) -> list[ObjectiveEvaluation]:
+        """The objective over a named past period (``2026-10``, ``2026-Q3``, ``2026-W40``)."""
+        with self._uow() as uow:
+            probe = self._clock.now()
+            targets = self.targets(uow, probe, objective)
+            results: list[ObjectiveEvaluation] = []
+            for target in targets:
+                span = named_period(period, target.time_zone, week_start=target.week_start)
+                unit = _period_unit(period)
+                whole = dataclasses.replace(
+                    target.objective,
+                    window=Window(length=1, unit=unit, rolling=False, time_zone=target.time_zone),
+                )
+                # The last second of the period: every bucket of it counts, none of the next.
+                at = span.end - 1
+                results.append(self.evaluate_target(uow, dataclasses.replace(target, objective=whole), at))
+            return results
+
+    def evaluations(self, objective: str | None = None, limit: int | None = None) -> Sequence[ObjectiveEvaluation]:
+        agreement = name = None
+        if objective is not None and "/" in objective:
+            agreement, name = objective.split("/", 1)
+        elif objective is not None:
+            name = objective
+        with self._uow() as uow:
+            return uow.evaluations.list(agreement=agreement, objective=name, limit=limit)
+
+
+def _period_unit(period: str) -> WindowUnit:
+    text = period.strip()
+    if "-Q" in text:
+        return WindowUnit.QUARTER
+    if "-W" in text:
+        return WindowUnit.WEEK
+    if text.count("-") == 2:
+        return WindowUnit.DAY
+    if text.count("-") == 1:
+        return WindowUnit.MONTH
+    return WindowUnit.YEAR
