@@ -81,9 +81,9 @@ class Target:
     def week_start(self) -> Weekday:
         # The Saudi week starts on Sunday: a calendar that works on Sunday but not on
         # Saturday counts its weeks from Sunday.
-        if self.calendar is not None and self.calendar.hours is not None:
-            if self.calendar.hours_on(Weekday.SUN) and not self.calendar.hours_on(Weekday.SAT):
-                return Weekday.SUN
+        cal = self.calendar
+        if cal is not None and cal.hours is not None and cal.hours_on(Weekday.SUN) and not cal.hours_on(Weekday.SAT):
+            return Weekday.SUN
         return Weekday.MON
 
 
@@ -165,7 +165,7 @@ class EvaluationService:
             samples = uow.measurements.read_samples(indicator.name, span.start, span.end, bucket)
             grid = BucketGrid.of_samples(samples, Operator(operator), bound, service=service, excluded=excluded)
         elif indicator.kind is IndicatorKind.AVAILABILITY:
-            grid, incidents = self._availability(uow, target, span, count, at, service, excluded)
+            grid, incidents = self._availability(uow, target, span, count, at, service=service, excluded=excluded)
         else:
             series = uow.measurements.read_buckets(indicator.name, span.start, span.end, bucket)
             grid = BucketGrid.of(span.start, bucket, series.good, series.total, service=service, excluded=excluded)
@@ -178,6 +178,7 @@ class EvaluationService:
         span: Span,
         count: int,
         at: int,
+        *,
         service: NDArray[Any] | None,
         excluded: NDArray[Any] | None,
     ) -> tuple[BucketGrid, Incidents | None]:
