@@ -54,7 +54,6 @@ from slmo.sources.timestamps import TimeRules, parse_timestamp, parse_timestamps
 
 _NL, _CR, _COMMA, _QUOTE = (ord(c) for c in '\n\r,"')
 _CUT_SHORT = "; the last line has no line end, so the file may be cut short"
-_GUESS_LINE_BYTES = 48
 
 Values = dict[str, NDArray[Any]]
 RowsCheck = Callable[[Mapping[str, NDArray[Any]]], NDArray[np.bool_]]
@@ -106,7 +105,6 @@ def read_chunks(
     max_problems: int,
 ) -> Iterator[ColumnChunk]:
     where = source_name(source, name)
-    listed = hidden = 0
     with contextlib.ExitStack() as stack:
         if isinstance(source, str | Path):
             try:
@@ -116,25 +114,51 @@ def read_chunks(
                 return
         else:
             stream = source
-        reader = Blocks(stream, where, chunk_rows * _GUESS_LINE_BYTES)
-        try:
-            table = open_table(reader, layout.columns)
-            if isinstance(table, list):
-                yield ColumnChunk.empty(layout, table)
-                return
-            parser = _BlockParser(table, layout, rules)
-            for block in table.blocks:
-                chunk, line_count = parser.parse(block)
-                reader.block_bytes = chunk_rows * max(1, len(block.data) // max(line_count, 1))
-                keep = max(0, min(len(chunk.problems), max_problems - listed))
-                listed += keep
-                hidden += len(chunk.problems) - keep
-                yield ColumnChunk(chunk.values, chunk.lines, chunk.problems[:keep], chunk.rejected)
-        except UnreadableInputError as exc:
-            yield ColumnChunk.empty(layout, [exc.problem])
+        yield from _chunks(Blocks(stream, where), layout, rules, chunk_rows, max_problems)
+
+
+def _chunks(
+    reader: Blocks, layout: Layout, rules: TimeRules, chunk_rows: int, max_problems: int
+) -> Iterator[ColumnChunk]:
+    """Blocks of a couple of MiB are parsed one by one (their temporaries stay small and in
+    cache) and joined into chunks of at least ``chunk_rows`` rows."""
+    listed = hidden = 0
+    pending: list[ColumnChunk] = []
+    rows = 0
+    try:
+        table = open_table(reader, layout.columns)
+        if isinstance(table, list):
+            yield ColumnChunk.empty(layout, table)
+            return
+        parser = _BlockParser(table, layout, rules)
+        for block in table.blocks:
+            chunk = parser.parse(block)
+            keep = max(0, min(len(chunk.problems), max_problems - listed))
+            listed += keep
+            hidden += len(chunk.problems) - keep
+            pending.append(ColumnChunk(chunk.values, chunk.lines, chunk.problems[:keep], chunk.rejected))
+            rows += chunk.lines.shape[0]
+            if rows >= chunk_rows:
+                yield _joined(pending)
+                pending, rows = [], 0
+    except UnreadableInputError as exc:
+        pending.append(ColumnChunk.empty(layout, [exc.problem]))
     if hidden:
         note = f"{hidden} more problems not listed (only the first {max_problems} are)"
-        yield ColumnChunk.empty(layout, [Problem(Location(where), "", note)])
+        pending.append(ColumnChunk.empty(layout, [Problem(Location(reader.source), "", note)]))
+    if pending:
+        yield _joined(pending)
+
+
+def _joined(chunks: list[ColumnChunk]) -> ColumnChunk:
+    if len(chunks) == 1:
+        return chunks[0]
+    return ColumnChunk(
+        {name: np.concatenate([c.values[name] for c in chunks]) for name in chunks[0].values},
+        np.concatenate([c.lines for c in chunks]),
+        [p for c in chunks for p in c.problems],
+        sum(c.rejected for c in chunks),
+    )
 
 
 def time_rules(tz: str | dt.tzinfo | None, now_epoch: int, max_future_seconds: int) -> TimeRules:
@@ -152,7 +176,7 @@ class _BlockParser:
         self.rules = rules
         self.known = {c.name: c for c in layout.columns}
 
-    def parse(self, block: Block) -> tuple[ColumnChunk, int]:
+    def parse(self, block: Block) -> ColumnChunk:
         buf = np.frombuffer(block.data + bytes(PADDING), dtype=np.uint8)
         fast_path = self.table.format is Format.CSV and self.layout.vectorised
         # One pass finds every separator; a line's commas are the separators before its newline.
@@ -172,7 +196,7 @@ class _BlockParser:
             fast, values, slow = np.empty(0, dtype=np.intp), {}, np.flatnonzero(filled)
         rows, problems, rejected = self._one_by_one(block, starts, ends, slow, last=ends.shape[0] - 1)
         chunk = self._merge(block.first_line, fast, values, rows)
-        return ColumnChunk(chunk.values, chunk.lines, problems, rejected), int(ends.shape[0])
+        return ColumnChunk(chunk.values, chunk.lines, problems, rejected)
 
     def _vectorised(
         self,
@@ -268,7 +292,8 @@ class _BlockParser:
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as exc:
-                return f"not valid JSON ({exc.msg} at column {exc.colno}){cut_short}"
+                reason = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
+                return f"not valid JSON ({reason} at column {exc.colno}){cut_short}"
             if not isinstance(record, dict):
                 return f"expected a JSON object, got {type(record).__name__}{cut_short}"
             unknown = [key for key in record if key not in self.known]
@@ -290,9 +315,9 @@ class _BlockParser:
         """Fill ``row`` with the value of every column; the field and message of each problem."""
         for column in self.layout.columns:
             raw = record.get(column.name)
-            if column.name not in record or (column.blank and is_blank(raw)):
+            if column.name not in record or is_blank(raw):
                 row[column.name] = np.nan if column.kind is Kind.NUMBER else None
-                if column.required and not column.blank:
+                if column.name in record and not column.blank:
                     yield column.name, "no value"
                 continue
             try:
