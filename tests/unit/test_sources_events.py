@@ -68,7 +68,7 @@ def test_json_lines_problems() -> None:
         [
             '{"timestamp": "2026-10-01T00:00:00Z", "goood": 9, "total": 10}',
             '{"timestamp": "2026-10-01T00:00:00Z", "total": 10}',
-            '[1, 2, 3]',
+            "[1, 2, 3]",
             '{"timestamp": "2026-10-01T00:00:00Z", "good": true, "total": NaN}',
             '{"timestamp": 1790812800, "good": 1, "total": 1}',
             '{"timestamp": "2026-10-01T00:00:00Z", "good": 1, "total": 1}',
@@ -144,7 +144,9 @@ def test_tz_reads_local_times_with_daylight_saving() -> None:
         + "2026-10-01T00:00:00Z,1,1\n",  # an offset in the text wins over --tz
         tz="Europe/Berlin",
     )
-    assert problems == ["events.csv:5: timestamp: '2026-03-29T02:30:00' does not exist in Europe/Berlin (the clocks skip it)"]
+    assert problems == [
+        "events.csv:5: timestamp: '2026-03-29T02:30:00' does not exist in Europe/Berlin (the clocks skip it)"
+    ]
     utc = dt.UTC
     assert [t for t, *_ in rows(chunks)] == [
         int(dt.datetime(2026, 7, 1, 10, tzinfo=utc).timestamp()),
@@ -172,9 +174,15 @@ def test_an_unknown_zone_is_refused_at_once() -> None:
         ("2026-10-01T00:00:00Z,2.5,5", "good: '2.5' is not a whole number"),
         ("2026-10-01T00:00:00Z,abc,5", "good: 'abc' is not a number"),
         ("2026-10-01T00:00:00Z,,5", "good: no value"),
-        ("2026-10-01T00:00:00Z,1,99999999999999999999", "total: 99999999999999999999 is too large (at most 9007199254740991)"),
+        (
+            "2026-10-01T00:00:00Z,1,99999999999999999999",
+            "total: 99999999999999999999 is too large (at most 9007199254740991)",
+        ),
         ("yesterday,1,1", "timestamp: 'yesterday' is not an ISO 8601 time such as 2026-10-01T00:00:00Z"),
-        ("2026-02-30T00:00:00Z,1,1", "timestamp: '2026-02-30T00:00:00Z' is not an ISO 8601 time such as 2026-10-01T00:00:00Z"),
+        (
+            "2026-02-30T00:00:00Z,1,1",
+            "timestamp: '2026-02-30T00:00:00Z' is not an ISO 8601 time such as 2026-10-01T00:00:00Z",
+        ),
         ("2026-10-01T00:00:00Z,1", "row: 2 fields, expected 3"),
         ("2026-10-01T00:00:00Z,1,1,1", "row: 4 fields, expected 3"),
         ("2027-01-03T00:00:00Z,1,1", "timestamp: '2027-01-03T00:00:00Z' is in the future (more than 1 day after now)"),
@@ -248,13 +256,25 @@ def test_an_empty_file_is_a_problem_a_header_alone_is_not() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (bytes(range(256)) * 4000, "events.csv:1: binary data (a NUL byte at byte 1 of the line), not CSV or JSON lines text"),
-        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(5000), "events.csv:1: binary data (a NUL byte at byte 6 of the line), not CSV or JSON lines text"),
-        (b"\x1f\x8b\x08\x00" + bytes(100), "events.csv:1: gzip-compressed data; decompress it first (gunzip -c FILE) and read it from '-'"),
+        (
+            bytes(range(256)) * 4000,
+            "events.csv:1: binary data (a NUL byte at byte 1 of the line), not CSV or JSON lines text",
+        ),
+        (
+            b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(5000),
+            "events.csv:1: binary data (a NUL byte at byte 6 of the line), not CSV or JSON lines text",
+        ),
+        (
+            b"\x1f\x8b\x08\x00" + bytes(100),
+            "events.csv:1: gzip-compressed data; decompress it first (gunzip -c FILE) and read it from '-'",
+        ),
         ("timestamp,good,total\n".encode("utf-16"), "events.csv:1: UTF-16 text; save it as UTF-8"),
         (b"\xff\xfeab\n", "events.csv:1: UTF-16 text; save it as UTF-8"),
         (b"time\xe9,good,total\n", "events.csv:1: not UTF-8 text (byte 0xe9 at column 5)"),
-        (b"x" * (2 << 20), "events.csv:1: a line longer than 1 MiB, so this is not CSV or JSON lines; reading stopped here"),
+        (
+            b"x" * (2 << 20),
+            "events.csv:1: a line longer than 1 MiB, so this is not CSV or JSON lines; reading stopped here",
+        ),
     ],
 )
 def test_input_that_is_not_text_is_one_problem(data: bytes, expected: str) -> None:
@@ -284,7 +304,9 @@ def test_a_path_and_a_missing_path(tmp_path: Path) -> None:
     chunks = list(read_events(path, now_epoch=NOW))
     assert rows(chunks) == [(T0, 1, 1, 2)]
     missing = list(read_events(tmp_path / "nope.csv", now_epoch=NOW))
-    assert [str(p) for c in missing for p in c.problems] == [f"{tmp_path / 'nope.csv'}: cannot be read: No such file or directory"]
+    assert [str(p) for c in missing for p in c.problems] == [
+        f"{tmp_path / 'nope.csv'}: cannot be read: No such file or directory"
+    ]
 
 
 class Trickle(io.RawIOBase):

@@ -57,14 +57,26 @@ def test_title_is_optional() -> None:
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("INC-1,checkout,2026-10-01T09:00:00Z,2026-10-01T08:00:00Z,outage,", "end: '2026-10-01T08:00:00Z' is before start '2026-10-01T09:00:00Z'"),
+        (
+            "INC-1,checkout,2026-10-01T09:00:00Z,2026-10-01T08:00:00Z,outage,",
+            "end: '2026-10-01T08:00:00Z' is before start '2026-10-01T09:00:00Z'",
+        ),
         ("INC-1,checkout,2026-10-01T09:00:00Z,,minor,", "impact: 'minor' is not outage or degraded"),
         (",checkout,2026-10-01T09:00:00Z,,outage,", "id: no value"),
         ("INC-1,,2026-10-01T09:00:00Z,,outage,", "service: no value"),
         ("INC-1,checkout,,,outage,", "start: no value"),
-        ("INC-1,checkout,2026-10-01T09:00:00,,outage,", "start: '2026-10-01T09:00:00' has no UTC offset; give one, or --tz ZONE"),
-        ("INC-1,checkout,2026-10-01T09:00:00Z,2027-06-01T00:00:00Z,outage,", "end: '2027-06-01T00:00:00Z' is in the future (more than 1 day after now)"),
-        ('INC-1,checkout,2026-10-01T09:00:00Z,,outage,"a title that never ends', "row: not valid CSV (unexpected end of data)"),
+        (
+            "INC-1,checkout,2026-10-01T09:00:00,,outage,",
+            "start: '2026-10-01T09:00:00' has no UTC offset; give one, or --tz ZONE",
+        ),
+        (
+            "INC-1,checkout,2026-10-01T09:00:00Z,2027-06-01T00:00:00Z,outage,",
+            "end: '2027-06-01T00:00:00Z' is in the future (more than 1 day after now)",
+        ),
+        (
+            'INC-1,checkout,2026-10-01T09:00:00Z,,outage,"a title that never ends',
+            "row: not valid CSV (unexpected end of data)",
+        ),
     ],
 )
 def test_bad_incidents(row: str, message: str) -> None:

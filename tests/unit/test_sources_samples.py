@@ -60,7 +60,9 @@ def test_bad_samples(value: str, message: str) -> None:
 
 
 def test_samples_as_json_lines() -> None:
-    rows, problems = samples('{"timestamp": "2026-10-01T00:00:00Z", "value": 0.25}\n{"timestamp": "2026-10-01T00:00:00Z", "value": null}\n')
+    rows, problems = samples(
+        '{"timestamp": "2026-10-01T00:00:00Z", "value": 0.25}\n{"timestamp": "2026-10-01T00:00:00Z", "value": null}\n'
+    )
     assert rows == [(T0, 0.25, 1)]
     assert problems == ["samples.csv:2: value: no value"]
 

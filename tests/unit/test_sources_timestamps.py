@@ -55,7 +55,9 @@ def timestamps(draw: st.DrawFn) -> str:
         text += draw(st.sampled_from(".,")) + str(moment.microsecond).rjust(6, "0")[:fraction].ljust(fraction, "7")
     offset = draw(st.sampled_from(["Z", "z", "", "+hh:mm", "-hh:mm", "+hhmm", "+hh"]))
     if "hh" in offset:
-        offset = offset.replace("hh", f"{draw(st.integers(0, 23)):02d}").replace("mm", f"{draw(st.integers(0, 59)):02d}")
+        offset = offset.replace("hh", f"{draw(st.integers(0, 23)):02d}").replace(
+            "mm", f"{draw(st.integers(0, 59)):02d}"
+        )
     return text + offset
 
 
@@ -114,7 +116,9 @@ def test_offsets_zulu_and_fractions() -> None:
     }
     assert {text: parse_timestamp(text, rules) for text in cases} == cases
     seconds, read = vectorised(list(cases), rules)
-    assert [s for s, r in zip(seconds, read, strict=True) if r] == [v for v, r in zip(cases.values(), read, strict=True) if r]
+    assert [s for s, r in zip(seconds, read, strict=True) if r] == [
+        v for v, r in zip(cases.values(), read, strict=True) if r
+    ]
     assert read[:4] == [True] * 4
 
 
@@ -123,7 +127,11 @@ def test_offsets_zulu_and_fractions() -> None:
     [
         ("2026-10-01T00:00:00", None, "'2026-10-01T00:00:00' has no UTC offset; give one, or --tz ZONE"),
         ("2026-10-01", None, "'2026-10-01' has no UTC offset; give one, or --tz ZONE"),
-        ("2026-03-29T02:00:00", "Europe/Berlin", "'2026-03-29T02:00:00' does not exist in Europe/Berlin (the clocks skip it)"),
+        (
+            "2026-03-29T02:00:00",
+            "Europe/Berlin",
+            "'2026-03-29T02:00:00' does not exist in Europe/Berlin (the clocks skip it)",
+        ),
         ("2026-10-01X00:00:00Z", None, "'2026-10-01X00:00:00Z' is not an ISO 8601 time such as 2026-10-01T00:00:00Z"),
         ("2026-10-01T24:00:00Z", None, "'2026-10-01T24:00:00Z' is not an ISO 8601 time such as 2026-10-01T00:00:00Z"),
         ("2026-10-01T23:59:60Z", None, "'2026-10-01T23:59:60Z' is not an ISO 8601 time such as 2026-10-01T00:00:00Z"),
