@@ -218,3 +218,11 @@ def test_objectives_that_cannot_be_one_slo_again_are_written_one_by_one() -> Non
 def test_a_native_objective_reads_back_with_its_name_and_display_name() -> None:
     native = objective("Checkout p95 latency", display="Checkout latency", value=300.0, operator=m.Operator.LT)
     assert read_back([agreement(native)]) == [agreement(native)]
+
+
+def test_the_dump_lists_what_was_left_out_in_a_comment() -> None:
+    party = m.Party(name="acme", display_name=text("ACME"), type=m.PartyType.CUSTOMER)
+    service = m.Service(name="shop", display_name=text("Shop"))
+    dumped = OpenSloFormat().dump([party, service])
+    assert dumped.startswith("# Left out, for OpenSLO cannot express it:\n# - Party/acme: OpenSLO has no Party\n")
+    assert [lo.obj for lo in OpenSloFormat().load_text(dumped, "dump.yaml").objects] == [service]

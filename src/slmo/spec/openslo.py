@@ -38,7 +38,7 @@ from slmo.spec.openslo_read import (
 from slmo.spec.openslo_reader import NAME_RE, OBJECTIVE_NAME_RE, REPLACED, Node, Report
 from slmo.spec.openslo_slo import read_slo_v1
 from slmo.spec.openslo_v1alpha import read_slo_v1alpha
-from slmo.spec.openslo_write import dump_openslo
+from slmo.spec.openslo_write import Exported, dump_openslo
 from slmo.spec.openslo_write_slo import service_agreement
 from slmo.spec.yaml_source import SourceDocument, expand_paths, parse_documents, read_text
 
@@ -79,8 +79,17 @@ class OpenSloFormat:
         return Imported(objects=objects, unrepresented=report.notes)
 
     def dump(self, objects: Sequence[CatalogueObject]) -> str:
-        """OpenSLO v1 documents, ``---`` separated; see ``openslo_write`` for what cannot be written."""
-        return dump_openslo(objects).text
+        """OpenSLO v1 documents, ``---`` separated, headed by a comment that lists what OpenSLO
+        cannot express and was left out (see ``openslo_write``)."""
+        exported = self.export(objects)
+        if not exported.left_out:
+            return exported.text
+        lines = [f"# - {problem}\n" for problem in exported.left_out]
+        return "# Left out, for OpenSLO cannot express it:\n" + "".join(lines) + exported.text
+
+    def export(self, objects: Sequence[CatalogueObject]) -> Exported:
+        """The OpenSLO text, and each thing left out as a Problem (for warnings)."""
+        return dump_openslo(objects)
 
 
 def read_files(paths: Sequence[str], report: Report) -> list[SourceDocument]:
