@@ -88,7 +88,10 @@ class Writer:
 
     def leave_out(self, obj: CatalogueObject, path: str, why: str) -> None:
         where = f"{kind_of(obj)}/{obj.name}" + (f".{path}" if path else "")
-        self.left_out.append(Problem(None, where, why, key=LEFT_OUT))
+        problem = Problem(None, where, why, key=LEFT_OUT)
+        # An object written more than once (inline SLIs, split policies) is noted once.
+        if problem not in self.left_out:
+            self.left_out.append(problem)
 
     def documents(self) -> list[dict[str, Any]]:
         docs: list[dict[str, Any]] = []
@@ -108,19 +111,19 @@ class Writer:
             return self.service(obj)
         if isinstance(obj, DataSource):
             source = {"type": obj.type, "connectionDetails": dict(obj.connection)}
-            return self.doc("DataSource", obj, source, self.text(obj, "description", obj.description))
+            return self.doc("DataSource", obj, source, self.description(obj, obj.description))
         if isinstance(obj, Indicator):
             spec = self.sli_specs[obj.name]
             if obj.name in self.inline or spec is None:
                 return None
             if obj.service is not None:
                 self.leave_out(obj, "service", "an OpenSLO SLI belongs to no service; used by no SLO written here")
-            return self.doc("SLI", obj, spec, self.text(obj, "description", obj.description))
+            return self.doc("SLI", obj, spec, self.description(obj, obj.description))
         if isinstance(obj, AlertCondition):
             return self.condition(obj)
         if isinstance(obj, NotificationTarget):
             spec = {"target": obj.target}
-            return self.doc("AlertNotificationTarget", obj, spec, self.text(obj, "description", obj.description))
+            return self.doc("AlertNotificationTarget", obj, spec, self.description(obj, obj.description))
         if not isinstance(obj, Agreement | AlertPolicy):
             self.leave_out(obj, "", f"OpenSLO has no {kind_of(obj)}")
         return None
@@ -132,7 +135,7 @@ class Writer:
         display: LocalizedText | None = getattr(obj, "display_name", None)
         if display is not None and display.en != meta["name"]:
             meta["displayName"] = display.en
-        self.text(obj, "display_name", display)
+        self.english_only(obj, "displayName", display)
         if obj.labels:
             meta["labels"] = {str(k): label_value(v) for k, v in obj.labels.items()}
         annotations = obj.annotations if annotations is None else annotations
@@ -140,11 +143,14 @@ class Writer:
             meta["annotations"] = dict(annotations)
         return meta
 
-    def text(self, obj: CatalogueObject, path: str, text: LocalizedText | None) -> dict[str, str]:
-        """``{"description": ...}`` for a spec, noting the Arabic text OpenSLO has no place for."""
+    def description(self, obj: CatalogueObject, text: LocalizedText | None) -> dict[str, str]:
+        """``{"description": ...}`` to begin a spec with, or nothing."""
+        self.english_only(obj, "description", text)
+        return {"description": text.en} if text is not None else {}
+
+    def english_only(self, obj: CatalogueObject, path: str, text: LocalizedText | None) -> None:
         if text is not None and text.ar:
             self.leave_out(obj, f"{path}.ar", "OpenSLO texts are in one language")
-        return {"description": text.en} if text is not None and path == "description" else {}
 
     def doc(self, kind: str, obj: Any, spec: dict[str, Any], extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return {
@@ -163,7 +169,7 @@ class Writer:
         ):
             if value:
                 self.leave_out(obj, path, "OpenSLO services have no such field")
-        return self.doc("Service", obj, {}, self.text(obj, "description", obj.description))
+        return self.doc("Service", obj, {}, self.description(obj, obj.description))
 
     def sli(self, obj: Indicator) -> dict[str, Any] | None:
         """The SLI spec, or ``None`` (noted) when OpenSLO cannot express the indicator."""
@@ -196,7 +202,7 @@ class Writer:
         if obj.alert_after_seconds is not None:
             condition["alertAfter"] = self.minutes(obj, "alertAfter", obj.alert_after_seconds)
         spec = {"severity": obj.severity, "condition": condition}
-        return self.doc("AlertCondition", obj, spec, self.text(obj, "description", obj.description))
+        return self.doc("AlertCondition", obj, spec, self.description(obj, obj.description))
 
     def minutes(self, obj: CatalogueObject, path: str, seconds: int) -> str:
         if seconds % 60:
@@ -222,7 +228,7 @@ class Writer:
                 "conditions": [{"conditionRef": condition}],
                 "notificationTargets": [{"targetRef": t} for t in obj.notification_targets],
             }
-            extra = self.text(obj, "description", obj.description)
+            extra = self.description(obj, obj.description)
             docs.append(
                 {
                     "apiVersion": API_VERSION,

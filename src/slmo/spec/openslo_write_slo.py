@@ -218,9 +218,7 @@ def _indicator(writer: Writer, entry: Entry) -> dict[str, Any]:
     if not entry.inline or indicator is None or spec is None:
         return {"indicatorRef": name}
     writer.inline.add(name)
-    body = dict(spec)
-    if indicator.description is not None:
-        body = {"description": indicator.description.en, **body}
+    body = {**writer.description(indicator, indicator.description), **spec}
     return {"indicator": {"metadata": writer.metadata(indicator), "spec": body}}
 
 
