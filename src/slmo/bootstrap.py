@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from slmo.core.ports import Clock, ForeignFormat, SpecCodec, UnitOfWorkFactory
+from slmo.core.ports import CalendarExpander, Clock, ForeignFormat, SpecCodec, UnitOfWorkFactory
 from slmo.services.catalogue import CatalogueService
+from slmo.services.evaluate import EvaluationService
 from slmo.services.interchange import InterchangeService
 from slmo.settings import Settings
 
@@ -32,6 +33,7 @@ class Slmo:
     settings: Settings
     catalogue: CatalogueService
     interchange: InterchangeService
+    evaluation: EvaluationService
     clock: Clock
     _engine: Engine | None = field(default=None, repr=False)
 
@@ -51,6 +53,12 @@ def _codec() -> SpecCodec:
     from slmo.spec.codec import YamlSpecCodec
 
     return YamlSpecCodec()
+
+
+def _calendars() -> CalendarExpander:
+    from slmo.calendars import HolidayCalendarExpander
+
+    return HolidayCalendarExpander()
 
 
 def _openslo() -> ForeignFormat:
@@ -77,6 +85,7 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
         settings=settings,
         catalogue=catalogue,
         interchange=InterchangeService(catalogue, _formats()),
+        evaluation=EvaluationService(uow, _calendars(), clock),
         clock=clock,
         _engine=engine,
     )

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from slmo.cli import catalogue
+from slmo.cli import catalogue, evaluation
 from slmo.cli.context import CliContext
 from slmo.cli.database import db_app
 from slmo.cli.errors import report
@@ -51,6 +51,9 @@ app.command()(catalogue.export)
 app.command()(catalogue.schema)
 app.command()(catalogue.delete)
 app.command()(catalogue.audit)
+app.command()(evaluation.status)
+app.command()(evaluation.evaluate)
+app.command()(evaluation.history)
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 
