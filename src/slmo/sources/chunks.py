@@ -4,7 +4,8 @@ A block of CSV lines is split and parsed with numpy: newlines and commas are fou
 with the expected number of fields give the field boundaries, and each column is read by its
 vectorised reader (see ``fields`` and ``timestamps``). Rows that any of these leaves out
 (quotes, other forms, bad values) go one by one through the per-value readers, which either
-take them or word the problem. JSON lines take the per-value path throughout.
+take them or word the problem (see ``records``). JSON lines are decoded line by line, then
+read column by column the same way.
 
 Rows come out in file order, each with its line number. Bad rows are counted in ``rejected``;
 at most ``max_problems`` problems are listed over the whole input, so that a wrong file gives
@@ -14,11 +15,8 @@ a readable report rather than a million lines, and a last chunk says how many we
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import json
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,72 +25,13 @@ from numpy.typing import NDArray
 
 from slmo.errors import IngestError, Location, Problem
 from slmo.sources.digits import PADDING
-from slmo.sources.fields import (
-    Column,
-    FieldError,
-    Kind,
-    count_column,
-    flag_column,
-    is_blank,
-    number_column,
-    parse_count,
-    parse_flag,
-    parse_number,
-    parse_text,
-)
-from slmo.sources.tabular import (
-    Block,
-    Blocks,
-    Format,
-    Table,
-    UnreadableInputError,
-    open_table,
-    source_name,
-    unknown_name,
-)
-from slmo.sources.timestamps import TimeRules, parse_timestamp, parse_timestamps
+from slmo.sources.fields import Column, Kind, count_column, flag_column, number_column
+from slmo.sources.layout import ColumnChunk, Layout, Values
+from slmo.sources.records import Records, json_columns
+from slmo.sources.tabular import Block, Blocks, Format, Table, UnreadableInputError, open_table, source_name
+from slmo.sources.timestamps import TimeRules, parse_timestamps
 
 _NL, _CR, _COMMA, _QUOTE = (ord(c) for c in '\n\r,"')
-_CUT_SHORT = "; the last line has no line end, so the file may be cut short"
-
-Values = dict[str, NDArray[Any]]
-RowsCheck = Callable[[Mapping[str, NDArray[Any]]], NDArray[np.bool_]]
-RowCheck = Callable[[Mapping[str, Any]], tuple[str, str] | None]
-
-
-@dataclass(frozen=True)
-class Layout:
-    """A file format: its columns, and the rules across columns, once over arrays (True
-    where a row is fine) and once per row (the field and message of a broken rule)."""
-
-    columns: tuple[Column, ...]
-    check_rows: RowsCheck | None = None
-    check_row: RowCheck | None = None
-
-    def dtype(self, column: Column) -> type[np.generic]:
-        if column.kind is Kind.TEXT or (column.kind is Kind.TIME and column.blank):
-            return np.object_
-        return {Kind.TIME: np.int64, Kind.COUNT: np.int64, Kind.NUMBER: np.float64, Kind.FLAG: np.bool_}[column.kind]
-
-    @property
-    def vectorised(self) -> bool:
-        return all(self.dtype(c) is not np.object_ for c in self.columns)
-
-
-@dataclass(frozen=True, eq=False)
-class ColumnChunk:
-    """Good rows as one array per column, with their line numbers; the problems of the bad
-    rows (``rejected`` counts them, listed or not)."""
-
-    values: Values
-    lines: NDArray[np.int64]
-    problems: list[Problem]
-    rejected: int
-
-    @classmethod
-    def empty(cls, layout: Layout, problems: list[Problem]) -> ColumnChunk:
-        values = {c.name: np.empty(0, dtype=layout.dtype(c)) for c in layout.columns}
-        return cls(values, np.empty(0, dtype=np.int64), problems, 0)
 
 
 def read_chunks(
@@ -174,7 +113,7 @@ class _BlockParser:
         self.table = table
         self.layout = layout
         self.rules = rules
-        self.known = {c.name: c for c in layout.columns}
+        self.records = Records(table, layout, rules)
 
     def parse(self, block: Block) -> ColumnChunk:
         buf = np.frombuffer(block.data + bytes(PADDING), dtype=np.uint8)
@@ -188,15 +127,19 @@ class _BlockParser:
         starts[1:] = ends[:-1] + 1
         ends -= (ends > starts) & (buf[ends - 1] == _CR)
         filled = ends > starts
+        lines = _Lines(self.table.source, block, starts, ends)
         if fast_path:
             fast, values, slow = self._vectorised(
                 buf, starts, ends, separators=separators, newlines=newlines, filled=filled, quoted=b'"' in block.data
             )
+            rows = self._one_by_one(lines, slow.tolist())
+        elif self.table.format is Format.JSON_LINES and self.layout.vectorised:
+            fast, values, rows = self._json(lines, np.flatnonzero(filled).tolist())
         else:
-            fast, values, slow = np.empty(0, dtype=np.intp), {}, np.flatnonzero(filled)
-        rows, problems, rejected = self._one_by_one(block, starts, ends, slow, last=ends.shape[0] - 1)
+            fast, values = np.empty(0, dtype=np.intp), {}
+            rows = self._one_by_one(lines, np.flatnonzero(filled).tolist())
         chunk = self._merge(block.first_line, fast, values, rows)
-        return ColumnChunk(chunk.values, chunk.lines, problems, rejected)
+        return ColumnChunk(chunk.values, chunk.lines, lines.problems, lines.rejected)
 
     def _vectorised(
         self,
@@ -251,92 +194,38 @@ class _BlockParser:
             read &= ~(numbers < column.minimum)
         return numbers, read
 
-    def _one_by_one(
-        self, block: Block, starts: NDArray[np.int64], ends: NDArray[np.int64], slow: NDArray[np.intp], last: int
-    ) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem], int]:
+    def _one_by_one(self, lines: _Lines, indices: list[int]) -> list[tuple[int, dict[str, Any]]]:
+        """Lines read value by value; their problems go to ``lines``."""
         rows: list[tuple[int, dict[str, Any]]] = []
-        problems: list[Problem] = []
-        rejected = 0
-        for index in slow.tolist():
-            where = Location(self.table.source, block.first_line + index)
-            cut_short = _CUT_SHORT if block.unterminated and index == last else ""
-            raw = block.data[starts[index] : ends[index]]
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                byte = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
-                problems.append(Problem(where, "row", f"not UTF-8 text ({byte})"))
-                rejected += 1
-                continue
-            if not text.strip():
-                continue
-            record = self._record(text, cut_short)
-            if isinstance(record, str):
-                problems.append(Problem(where, "row", record))
-                rejected += 1
-                continue
-            row: dict[str, Any] = {}
-            broken = [(name, message + cut_short) for name, message in self._fields(record, row)]
-            if not broken and self.layout.check_row is not None and (rule := self.layout.check_row(row)) is not None:
-                broken.append((rule[0], rule[1] + cut_short))
-            if broken:
-                problems.extend(Problem(where, name, message) for name, message in broken)
-                rejected += 1
-            else:
+        for index in indices:
+            record = lines.record(index, self.records)
+            if record is not None and (row := lines.row(index, self.records, record)) is not None:
                 rows.append((index, row))
-        return rows, problems, rejected
+        return rows
 
-    def _record(self, text: str, cut_short: str) -> dict[str, object] | str:
-        """The raw values of one line by column name, or what is wrong with the line."""
-        if self.table.format is Format.JSON_LINES:
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                reason = exc.msg.removesuffix(" at")  # "Unterminated string starting at"
-                return f"not valid JSON ({reason} at column {exc.colno}){cut_short}"
-            if not isinstance(record, dict):
-                return f"expected a JSON object, got {type(record).__name__}{cut_short}"
-            unknown = [key for key in record if key not in self.known]
-            if unknown:
-                return "; ".join(unknown_name("key", key, self.known) for key in unknown) + cut_short
-            missing = [c.name for c in self.layout.columns if c.required and c.name not in record]
-            if missing:
-                return ", ".join(f"missing key '{name}'" for name in missing) + cut_short
-            return record
-        try:
-            fields = next(csv.reader([text], strict=True)) if '"' in text else text.split(",")
-        except csv.Error as exc:
-            return f"not valid CSV ({exc}){cut_short}"
-        if len(fields) != self.table.width:
-            return f"{len(fields)} fields, expected {self.table.width}{cut_short}"
-        return {name: fields[at] for name, at in self.table.positions.items()}
-
-    def _fields(self, record: Mapping[str, object], row: dict[str, Any]) -> Iterator[tuple[str, str]]:
-        """Fill ``row`` with the value of every column; the field and message of each problem."""
-        for column in self.layout.columns:
-            raw = record.get(column.name)
-            if column.name not in record or is_blank(raw):
-                row[column.name] = np.nan if column.kind is Kind.NUMBER else None
-                if column.name in record and not column.blank:
-                    yield column.name, "no value"
-                continue
-            try:
-                row[column.name] = self._value(column, raw)
-            except FieldError as exc:
-                yield column.name, exc.message
-
-    def _value(self, column: Column, raw: object) -> object:
-        match column.kind:
-            case Kind.TIME:
-                return parse_timestamp(raw, self.rules)
-            case Kind.COUNT:
-                return parse_count(raw)
-            case Kind.NUMBER:
-                return parse_number(raw, column.minimum)
-            case Kind.FLAG:
-                return parse_flag(raw)
-            case Kind.TEXT:
-                return parse_text(raw)
+    def _json(
+        self, lines: _Lines, indices: list[int]
+    ) -> tuple[NDArray[np.intp], Values, list[tuple[int, dict[str, Any]]]]:
+        """JSON objects decoded line by line, then read column by column; the records the
+        columns leave out are read value by value."""
+        records: list[dict[str, object]] = []
+        decoded: list[int] = []
+        try:  # one decode for the block rather than one per line
+            texts: list[str] | None = lines.block.data.decode("utf-8").split("\n")
+        except UnicodeDecodeError:
+            texts = None  # find the bad lines one by one
+        for index in indices:
+            record = lines.record(index, self.records, None if texts is None else texts[index])
+            if record is not None:
+                records.append(record)
+                decoded.append(index)
+        values, read = json_columns(self.layout, records, self.rules)
+        at = np.array(decoded, dtype=np.intp)
+        rows = []
+        for position in np.flatnonzero(~read).tolist():
+            if (row := lines.row(decoded[position], self.records, records[position])) is not None:
+                rows.append((decoded[position], row))
+        return at[read], {name: array[read] for name, array in values.items()}, rows
 
     def _merge(
         self, first_line: int, fast: NDArray[np.intp], values: Values, rows: list[tuple[int, dict[str, Any]]]
@@ -354,3 +243,53 @@ class _BlockParser:
             indices = indices[order]
             merged = {name: array[order] for name, array in merged.items()}
         return ColumnChunk(merged, indices + first_line, [], 0)
+
+
+_CUT_SHORT = "; the last line has no line end, so the file may be cut short"
+
+
+class _Lines:
+    """The lines of one block for the per-record path, and the problems found on them."""
+
+    def __init__(self, source: str, block: Block, starts: NDArray[np.intp], ends: NDArray[np.intp]) -> None:
+        self.source = source
+        self.block = block
+        self.starts = starts
+        self.ends = ends
+        self.problems: list[Problem] = []
+        self.rejected = 0
+
+    def record(self, index: int, records: Records, text: str | None = None) -> dict[str, object] | None:
+        """The raw values of a line (``text`` when already decoded); None for a blank line or
+        one with a problem (noted)."""
+        if text is None:
+            raw = self.block.data[int(self.starts[index]) : int(self.ends[index])]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = f"byte 0x{raw[exc.start]:02x} at column {exc.start + 1}"
+                self._problem(index, [("row", f"not UTF-8 text ({byte})")])
+                return None
+        if not text.strip():
+            return None
+        record = records.record(text, self._cut_short(index))
+        if isinstance(record, str):
+            self._problem(index, [("row", record)])
+            return None
+        return record
+
+    def row(self, index: int, records: Records, record: dict[str, object]) -> dict[str, Any] | None:
+        """The values of a line's record; None when it has problems (noted)."""
+        row = records.read(record, self._cut_short(index))
+        if isinstance(row, list):
+            self._problem(index, row)
+            return None
+        return row
+
+    def _cut_short(self, index: int) -> str:
+        return _CUT_SHORT if self.block.unterminated and index == self.starts.shape[0] - 1 else ""
+
+    def _problem(self, index: int, broken: list[tuple[str, str]]) -> None:
+        where = Location(self.source, self.block.first_line + index)
+        self.problems.extend(Problem(where, name, message) for name, message in broken)
+        self.rejected += 1

@@ -23,8 +23,9 @@ from typing import Any, BinaryIO
 
 from slmo.core.model.measurement import Impact, Incident
 from slmo.errors import Problem
-from slmo.sources.chunks import ColumnChunk, Layout, read_chunks, time_rules
+from slmo.sources.chunks import read_chunks, time_rules
 from slmo.sources.fields import Column, Kind, show
+from slmo.sources.layout import ColumnChunk, Layout
 from slmo.sources.tabular import source_name as name_of
 from slmo.sources.timestamps import DAY
 

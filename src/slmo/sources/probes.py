@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from slmo.errors import Problem
-from slmo.sources.chunks import Layout, read_chunks, time_rules
+from slmo.sources.chunks import read_chunks, time_rules
 from slmo.sources.fields import Column, Kind
+from slmo.sources.layout import Layout
 from slmo.sources.timestamps import DAY
 
 PROBES = Layout(

@@ -31,8 +31,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-_INITIAL_CAPACITY = 1024
-
 
 class Reduction(StrEnum):
     """How several samples at different instants of one bucket become its one value."""
@@ -89,11 +87,9 @@ class _Accumulator:
         self.bucket_seconds = bucket_seconds
         self.columns = tuple(columns)
         self.duplicates = 0
-        self.size = 0
-        self.starts = np.empty(_INITIAL_CAPACITY, dtype=np.int64)
-        self.latest = np.empty(_INITIAL_CAPACITY, dtype=np.int64)
-        self.rest = [np.empty(_INITIAL_CAPACITY, dtype=c.dtype) for c in self.columns]
-        self.last = [np.empty(_INITIAL_CAPACITY, dtype=c.dtype) for c in self.columns]
+        # Sorted runs of buckets, each after the one before: a file in time order adds a run
+        # per chunk without copying what is held; rows out of order join the runs into one.
+        self.segments: list[_Segment] = []
 
     def add(self, timestamps: ArrayLike, *values: ArrayLike) -> None:
         """Rows of one chunk in file order: epoch seconds and one array per column."""
@@ -108,7 +104,13 @@ class _Accumulator:
         first = np.flatnonzero(np.concatenate([[True], buckets[1:] != buckets[:-1]]))
         latest_row = np.concatenate([first[1:] - 1, [times.shape[0] - 1]])
         rest, last = [], []
+        alone = first.shape[0] == times.shape[0]  # one row per bucket: data at bucket resolution
         for column, spec in zip(columns, self.columns, strict=True):
+            if alone:
+                # Nothing but the latest row: a read-only view of the identity, no memory.
+                rest.append(np.broadcast_to(np.array(spec.identity, dtype=spec.dtype), column.shape))
+                last.append(column.copy())  # held and updated in place: never the caller's array
+                continue
             others = column.copy()
             others[latest_row] = spec.identity
             rest.append(spec.combine.reduceat(others, first))
@@ -137,100 +139,93 @@ class _Accumulator:
         last: list[NDArray[Any]],
     ) -> None:
         """Fold one chunk's buckets (sorted, each with its rest and latest row) into the state."""
-        size = self.size
-        if size and starts[0] <= self.starts[size - 1]:
-            at = np.searchsorted(self.starts[:size], starts)
-            found = np.flatnonzero((at < size) & (self.starts[np.minimum(at, size - 1)] == starts))
-            if found.size:
-                self._update(times, at[found], latest[found], [r[found] for r in rest], [v[found] for v in last])
-                new = np.ones(starts.shape[0], dtype=np.bool_)
-                new[found] = False
-                starts, latest = starts[new], latest[new]
-                rest, last = [r[new] for r in rest], [v[new] for v in last]
-                if not starts.size:
-                    return
-            if starts[0] <= self.starts[size - 1]:
-                self._insert(np.searchsorted(self.starts[:size], starts), starts, latest, rest, last)
-                return
-        self._append(starts, latest, rest, last)
-
-    def _update(
-        self,
-        times: NDArray[np.int64],
-        at: NDArray[np.intp],
-        latest: NDArray[np.int64],
-        rest: list[NDArray[Any]],
-        last: list[NDArray[Any]],
-    ) -> None:
-        """Buckets already held: the chunk's rows join them, and a row at the held latest
-        instant replaces the held latest row."""
-        held = self.latest[at]
-        where = np.minimum(np.searchsorted(times, held), times.shape[0] - 1)
-        replaced = times[where] == held
-        self.duplicates += int(np.count_nonzero(replaced))
-        newer = latest > held
-        for i, spec in enumerate(self.columns):
-            combined = spec.combine(self.rest[i][at], rest[i])
-            # The one of the two latest rows that is no longer the latest joins the rest,
-            # unless it was replaced.
-            combined = np.where(newer & ~replaced, spec.combine(combined, self.last[i][at]), combined)
-            combined = np.where(~newer & ~replaced, spec.combine(combined, last[i]), combined)
-            self.rest[i][at] = combined
-            self.last[i][at] = np.where(newer | replaced, last[i], self.last[i][at])
-        self.latest[at] = np.maximum(latest, held)
-
-    def _append(
-        self, starts: NDArray[np.int64], latest: NDArray[np.int64], rest: list[NDArray[Any]], last: list[NDArray[Any]]
-    ) -> None:
-        end = self.size + starts.shape[0]
-        if end > self.starts.shape[0]:
-            self._grow(end)
-        self.starts[self.size : end] = starts
-        self.latest[self.size : end] = latest
-        for i in range(len(self.columns)):
-            self.rest[i][self.size : end] = rest[i]
-            self.last[i][self.size : end] = last[i]
-        self.size = end
-
-    def _insert(
-        self,
-        at: NDArray[np.intp],
-        starts: NDArray[np.int64],
-        latest: NDArray[np.int64],
-        rest: list[NDArray[Any]],
-        last: list[NDArray[Any]],
-    ) -> None:
-        """New buckets among the held ones (rows out of order across chunks): one copy of the state."""
-        size = self.size
-
-        def merged(held: NDArray[Any], new: NDArray[Any]) -> NDArray[Any]:
-            result = np.insert(held[:size], at, new)
-            grown = np.empty(max(result.shape[0] * 2, _INITIAL_CAPACITY), dtype=held.dtype)
-            grown[: result.shape[0]] = result
-            return grown
-
-        self.starts = merged(self.starts, starts)
-        self.latest = merged(self.latest, latest)
-        self.rest = [merged(h, n) for h, n in zip(self.rest, rest, strict=True)]
-        self.last = [merged(h, n) for h, n in zip(self.last, last, strict=True)]
-        self.size = size + starts.shape[0]
-
-    def _grow(self, needed: int) -> None:
-        capacity = max(needed, self.starts.shape[0] * 2)
-
-        def grown(array: NDArray[Any]) -> NDArray[Any]:
-            bigger = np.empty(capacity, dtype=array.dtype)
-            bigger[: self.size] = array[: self.size]
-            return bigger
-
-        self.starts, self.latest = grown(self.starts), grown(self.latest)
-        self.rest = [grown(a) for a in self.rest]
-        self.last = [grown(a) for a in self.last]
+        new = _Segment(starts, latest, rest, last)
+        if not self.segments:
+            self.segments.append(new)
+            return
+        if starts[0] < self.segments[-1].starts[0] and len(self.segments) > 1:
+            self.segments = [_Segment.joined(self.segments)]
+        held = self.segments[-1]
+        if starts[0] > held.starts[-1]:
+            self.segments.append(new)
+            return
+        at = np.searchsorted(held.starts, starts)
+        found = (at < held.starts.shape[0]) & (held.starts[np.minimum(at, held.starts.shape[0] - 1)] == starts)
+        if found.any():
+            self.duplicates += held.update(self.columns, times, at[found], new.subset(found))
+        if not found.all():
+            self.segments[-1] = held.insert(at[~found], new.subset(~found))
 
     def combined(self, i: int) -> NDArray[Any]:
         """Column ``i`` over every row of each bucket."""
-        result: NDArray[Any] = self.columns[i].combine(self.rest[i][: self.size], self.last[i][: self.size])
-        return result
+        combine = self.columns[i].combine
+        return self._concatenated([combine(s.rest[i], s.last[i]) for s in self.segments], self.columns[i].dtype)
+
+    def latest_values(self, i: int) -> NDArray[Any]:
+        """Column ``i`` of the latest row of each bucket."""
+        return self._concatenated([s.last[i] for s in self.segments], self.columns[i].dtype)
+
+    @property
+    def bucket_starts(self) -> NDArray[np.int64]:
+        return self._concatenated([s.starts for s in self.segments], np.int64)
+
+    @staticmethod
+    def _concatenated(parts: list[NDArray[Any]], dtype: type[np.generic]) -> NDArray[Any]:
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+@dataclass(eq=False)
+class _Segment:
+    """Buckets in ascending order, each with the combination of its rows but the latest
+    (``rest``), and the latest row: its instant and values."""
+
+    starts: NDArray[np.int64]
+    latest: NDArray[np.int64]
+    rest: list[NDArray[Any]]
+    last: list[NDArray[Any]]
+
+    @classmethod
+    def joined(cls, segments: Sequence[_Segment]) -> _Segment:
+        return cls(
+            np.concatenate([s.starts for s in segments]),
+            np.concatenate([s.latest for s in segments]),
+            [np.concatenate(parts) for parts in zip(*(s.rest for s in segments), strict=True)],
+            [np.concatenate(parts) for parts in zip(*(s.last for s in segments), strict=True)],
+        )
+
+    def subset(self, rows: NDArray[np.bool_]) -> _Segment:
+        return _Segment(
+            self.starts[rows], self.latest[rows], [r[rows] for r in self.rest], [v[rows] for v in self.last]
+        )
+
+    def update(self, columns: Sequence[_Column], times: NDArray[np.int64], at: NDArray[np.intp], new: _Segment) -> int:
+        """Rows of a chunk join buckets held at ``at``; a row at a held latest instant
+        replaces the held latest row. The number of rows replaced."""
+        held = self.latest[at]
+        where = np.minimum(np.searchsorted(times, held), times.shape[0] - 1)
+        replaced = times[where] == held
+        newer = new.latest > held
+        for i, spec in enumerate(columns):
+            if not self.rest[i].flags.writeable:
+                self.rest[i] = self.rest[i].copy()
+            combined = spec.combine(self.rest[i][at], new.rest[i])
+            # The one of the two latest rows that is no longer the latest joins the rest,
+            # unless it was replaced.
+            combined = np.where(newer & ~replaced, spec.combine(combined, self.last[i][at]), combined)
+            combined = np.where(~newer & ~replaced, spec.combine(combined, new.last[i]), combined)
+            self.rest[i][at] = combined
+            self.last[i][at] = np.where(newer | replaced, new.last[i], self.last[i][at])
+        self.latest[at] = np.maximum(new.latest, held)
+        return int(np.count_nonzero(replaced))
+
+    def insert(self, at: NDArray[np.intp], new: _Segment) -> _Segment:
+        """This segment with new buckets inserted before positions ``at`` (one copy)."""
+        return _Segment(
+            np.insert(self.starts, at, new.starts),
+            np.insert(self.latest, at, new.latest),
+            [np.insert(h, at, n) for h, n in zip(self.rest, new.rest, strict=True)],
+            [np.insert(h, at, n) for h, n in zip(self.last, new.last, strict=True)],
+        )
 
 
 _COUNT = _Column(np.add, 0, np.int64)
@@ -255,7 +250,7 @@ class BucketAccumulator:
         state = self._state
         return Buckets(
             bucket_seconds=state.bucket_seconds,
-            starts=state.starts[: state.size].copy(),
+            starts=state.bucket_starts,
             good=state.combined(0),
             total=state.combined(1),
             duplicates=state.duplicates,
@@ -287,9 +282,9 @@ class SampleAccumulator:
     def result(self) -> SampleBuckets:
         state = self._state
         if self.reduction is Reduction.LAST:
-            values = state.last[0][: state.size].copy()
+            values = state.latest_values(0)
         elif self.reduction is Reduction.MEAN:
             values = state.combined(0) / state.combined(1)
         else:
             values = state.combined(0)
-        return SampleBuckets(state.bucket_seconds, state.starts[: state.size].copy(), values, state.duplicates)
+        return SampleBuckets(state.bucket_seconds, state.bucket_starts, values, state.duplicates)
