@@ -183,6 +183,10 @@ def test_an_unknown_zone_is_refused_at_once() -> None:
             "2026-02-30T00:00:00Z,1,1",
             "timestamp: '2026-02-30T00:00:00Z' is not an ISO 8601 time such as 2026-10-01T00:00:00Z",
         ),
+        (
+            "2026-13-01T00:00:00Z,1,1",
+            "timestamp: '2026-13-01T00:00:00Z' is not an ISO 8601 time such as 2026-10-01T00:00:00Z",
+        ),
         ("2026-10-01T00:00:00Z,1", "row: 2 fields, expected 3"),
         ("2026-10-01T00:00:00Z,1,1,1", "row: 4 fields, expected 3"),
         ("2027-01-03T00:00:00Z,1,1", "timestamp: '2027-01-03T00:00:00Z' is in the future (more than 1 day after now)"),
@@ -349,3 +353,18 @@ def test_chunks_cover_a_large_input_with_right_line_numbers() -> None:
     lines = np.concatenate([c.lines for c in chunks])
     assert (timestamps == T0 + 60 * np.arange(count)).all()
     assert (lines == np.arange(2, count + 2)).all()
+
+
+def test_a_file_that_quotes_every_field() -> None:
+    data = '"timestamp","good","total"\n"2026-10-01T00:00:00Z","1","2"\n"2026-10-01T00:01:00Z","3","4"\n'
+    chunks, problems = read(data)
+    assert problems == []
+    assert rows(chunks) == [(T0, 1, 2, 2), (T0 + 60, 3, 4, 3)]
+
+
+def test_quotes_inside_a_field_go_to_the_csv_module() -> None:
+    data = HEADER + '2026-10-01T00:00:00Z,"1""",2\n"2026-10-01T00:01:00Z",1,"1,0"\n'
+    assert problems_of(data) == [
+        "events.csv:2: good: '1\"' is not a number",
+        "events.csv:3: total: '1,0' is not a number",
+    ]

@@ -152,16 +152,18 @@ class _BlockParser:
         filled: NDArray[np.bool_],
         quoted: bool,
     ) -> tuple[NDArray[np.intp], Values, NDArray[np.intp]]:
-        """Lines with the expected number of fields and no quotes, parsed column by column;
-        the lines read, their values, and the other lines that are not blank."""
+        """Lines with the expected number of fields, parsed column by column; the lines read,
+        their values, and the other lines that are not blank. A field in quotes is read
+        without them (some exporters quote everything); a line with any other quote is left
+        to the csv module."""
         commas = self.table.width - 1
         regular = (np.diff(newlines, prepend=-1) - 1 == commas) & filled
-        if quoted:
-            quotes = np.flatnonzero(buf == _QUOTE)
-            regular &= np.searchsorted(quotes, ends) == np.searchsorted(quotes, starts)
         rows = np.flatnonzero(regular)
         last = newlines[rows]  # field j of a row ends at separator last - commas + j
         read = np.ones(rows.shape[0], dtype=np.bool_)
+        if quoted:
+            quotes = np.flatnonzero(buf == _QUOTE)
+            unmatched = np.searchsorted(quotes, ends[rows]) - np.searchsorted(quotes, starts[rows])
         values: Values = {}
         for column in self.layout.columns:
             at = self.table.positions.get(column.name)
@@ -170,8 +172,15 @@ class _BlockParser:
                 continue
             field_starts = starts[rows] if at == 0 else separators[last - commas + at - 1] + 1
             field_ends = ends[rows] if at == commas else separators[last - commas + at]
+            if quoted:
+                inside = (field_ends - field_starts >= 2) & (buf[field_starts] == _QUOTE)
+                inside &= buf[np.maximum(field_ends - 1, 0)] == _QUOTE
+                field_starts, field_ends = field_starts + inside, field_ends - inside
+                unmatched -= 2 * inside
             values[column.name], column_read = self._column(buf, column, field_starts, field_ends)
             read &= column_read
+        if quoted:
+            read &= unmatched == 0
         if self.layout.check_rows is not None:
             read &= self.layout.check_rows(values)
         if read.all():

@@ -239,11 +239,14 @@ def _days(date: NDArray[np.uint64], clock: NDArray[np.uint64]) -> tuple[NDArray[
         return np.repeat(days, lengths), np.repeat(ok, lengths)
     ok, pairs = _DATE.match(date)
     day_ok, day_pairs = _DAY_OF_MONTH.match(clock)
-    year = np.minimum(digits.byte(pairs, 0) * 100 + digits.byte(pairs, 2), 9999)
-    month = np.minimum(digits.byte(pairs, 5), 12)
+    # Garbage in rows already refused must still index the tables: clip after checking.
+    year = digits.byte(pairs, 0) * 100 + digits.byte(pairs, 2)
+    month = digits.byte(pairs, 5)
+    ok &= day_ok & (year >= 1) & (year <= 9999) & (month >= 1) & (month <= 12)
+    year, month = np.clip(year, 0, 9999), np.clip(month, 0, 12)
     day = digits.byte(day_pairs, 0)
     leap = _LEAP[year]
-    ok &= day_ok & (year >= 1) & (month >= 1) & (day >= 1) & (day <= _MONTH_LENGTH[leap, month])
+    ok &= (day >= 1) & (day <= _MONTH_LENGTH[leap, month])
     return _YEAR_START[year] + _MONTH_START[leap, month] + day - 1, ok
 
 
