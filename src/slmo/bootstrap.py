@@ -11,9 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from slmo.core.ports import CalendarExpander, Clock, ForeignFormat, SpecCodec, UnitOfWorkFactory
+from slmo.core.ports import CalendarExpander, Clock, ForeignFormat, MeasurementReader, SpecCodec, UnitOfWorkFactory
 from slmo.services.catalogue import CatalogueService
 from slmo.services.evaluate import EvaluationService
+from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
 from slmo.settings import Settings
 
@@ -34,6 +35,7 @@ class Slmo:
     catalogue: CatalogueService
     interchange: InterchangeService
     evaluation: EvaluationService
+    ingest: IngestService
     clock: Clock
     _engine: Engine | None = field(default=None, repr=False)
 
@@ -61,6 +63,12 @@ def _calendars() -> CalendarExpander:
     return HolidayCalendarExpander()
 
 
+def _reader() -> MeasurementReader:
+    from slmo.sources.reader import TabularMeasurementReader
+
+    return TabularMeasurementReader()
+
+
 def _openslo() -> ForeignFormat:
     from slmo.spec.openslo import OpenSloFormat
 
@@ -86,6 +94,7 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
         catalogue=catalogue,
         interchange=InterchangeService(catalogue, _formats()),
         evaluation=EvaluationService(uow, _calendars(), clock),
+        ingest=IngestService(uow, _reader(), clock),
         clock=clock,
         _engine=engine,
     )

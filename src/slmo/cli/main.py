@@ -12,6 +12,7 @@ from slmo.cli import catalogue, evaluation
 from slmo.cli.context import CliContext
 from slmo.cli.database import db_app
 from slmo.cli.errors import report
+from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.errors import SlmoError
 from slmo.settings import load_settings
@@ -54,6 +55,7 @@ app.command()(catalogue.audit)
 app.command()(evaluation.status)
 app.command()(evaluation.evaluate)
 app.command()(evaluation.history)
+app.add_typer(ingest_app, name="ingest")
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 

@@ -7,10 +7,10 @@ port has an in-memory fake in the package so tests rarely need mocks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, BinaryIO, Protocol, Self
 
 import numpy as np
 from numpy.typing import NDArray
@@ -71,6 +71,66 @@ class MeasurementRepository(Protocol):
     ) -> list[Incident]:
         """Incidents overlapping ``[start, end)``, oldest first."""
         ...
+
+
+class RowChunk(Protocol):
+    """Rows of one chunk of an input, with the problems of the rows that were refused."""
+
+    @property
+    def problems(self) -> list[Problem]: ...
+
+    @property
+    def rejected(self) -> int: ...
+
+    def __len__(self) -> int: ...
+
+
+class EventRows(RowChunk, Protocol):
+    @property
+    def timestamps(self) -> NDArray[np.int64]: ...
+
+    @property
+    def good(self) -> NDArray[np.int64]: ...
+
+    @property
+    def total(self) -> NDArray[np.int64]: ...
+
+
+class SampleRows(RowChunk, Protocol):
+    @property
+    def timestamps(self) -> NDArray[np.int64]: ...
+
+    @property
+    def values(self) -> NDArray[np.float64]: ...
+
+
+class ProbeRows(RowChunk, Protocol):
+    @property
+    def timestamps(self) -> NDArray[np.int64]: ...
+
+    @property
+    def up(self) -> NDArray[np.bool_]: ...
+
+
+class IncidentRows(RowChunk, Protocol):
+    @property
+    def incidents(self) -> list[Incident]: ...
+
+    @property
+    def lines(self) -> list[int]: ...
+
+
+class MeasurementReader(Protocol):
+    """Streams rows from files or streams (CSV or JSON lines), chunk by chunk, never the whole
+    input at once. ``tz`` is the zone of timestamps written without an offset."""
+
+    def events(self, source: BinaryIO, name: str, *, now_epoch: int, tz: str | None) -> Iterator[EventRows]: ...
+
+    def samples(self, source: BinaryIO, name: str, *, now_epoch: int, tz: str | None) -> Iterator[SampleRows]: ...
+
+    def probes(self, source: BinaryIO, name: str, *, now_epoch: int, tz: str | None) -> Iterator[ProbeRows]: ...
+
+    def incidents(self, source: BinaryIO, name: str, *, now_epoch: int, tz: str | None) -> Iterator[IncidentRows]: ...
 
 
 class EvaluationRepository(Protocol):
