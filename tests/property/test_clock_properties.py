@@ -8,7 +8,8 @@
   of tickets gives what each ticket gives alone;
 - on calendars expanded through daylight saving changes in both directions (with shifts
   crossing midnight) the same hold, and business days equal a per-ticket zoneinfo reference;
-- local wall time converts to and from instants as zoneinfo does.
+- local wall time converts to and from instants as zoneinfo does;
+- the grid index behind the look-ups answers as ``searchsorted`` does.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from numpy.typing import NDArray
 from slmo.calendars import HolidayCalendarExpander
 from slmo.core.engine.clock import BusinessClock
 from slmo.core.engine.clock_days import WorkingDays
+from slmo.core.engine.clock_index import SortedIndex
 from slmo.core.engine.clock_pauses import Pauses
 from slmo.core.engine.clock_zone import LocalTime
 from slmo.core.model.calendar import Calendar, TimeRange, Weekday
@@ -243,3 +245,27 @@ def test_local_time_converts_as_zoneinfo_does(name: str, data: st.DataObject) ->
     w = walls + np.asarray(data.draw(st.lists(st.integers(-7200, 7200), min_size=t.size, max_size=t.size)))
     expected = [int(dt.datetime.fromtimestamp(int(x), dt.UTC).replace(tzinfo=tz).timestamp()) for x in w]
     assert local.instant(w).tolist() == expected
+
+
+@SETTINGS
+@given(
+    st.lists(st.integers(1, 5_000), min_size=1, max_size=60),
+    st.lists(st.integers(0, 400_000), min_size=1, max_size=50),
+    st.sampled_from([1, 1_000, 1_000_000_000]),
+)
+def test_the_grid_index_answers_as_searchsorted_does(gaps: list[int], offsets: list[int], stretch: int) -> None:
+    # Keys bunched at one end and spread at the other; ``stretch`` pushes the last key far
+    # away, which makes some grids too coarse and others too large (searchsorted then).
+    keys = np.cumsum(np.asarray([-7, *gaps], dtype=np.int64))
+    keys[-1] += stretch
+    index = SortedIndex(keys)
+    t = keys[0] + np.asarray(offsets, dtype=np.int64) * max(1, stretch // 100_000)
+    assert index.last(t).tolist() == (np.searchsorted(keys, t, side="right") - 1).tolist()
+
+
+def test_bunched_keys_fall_back_to_searchsorted() -> None:
+    keys = np.asarray([0, 1, 2, 3, 1_000_000_000], dtype=np.int64)
+    index = SortedIndex(keys)
+    assert not index.gridded
+    assert index.last(np.asarray([0, 2, 999, 1_000_000_000, 2_000_000_000])).tolist() == [0, 2, 3, 4, 4]
+    assert SortedIndex(np.asarray([5, 100, 200, 300], dtype=np.int64)).gridded

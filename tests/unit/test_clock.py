@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from slmo.core.engine import clock_pauses
 from slmo.core.engine.clock import BusinessClock, is_breached
-from slmo.core.engine.clock_pauses import Pauses, merged_per_ticket
+from slmo.core.engine.clock_pauses import Pauses
 from slmo.core.engine.clock_units import ClockUnit, deadlines, elapsed
 from slmo.errors import ConfigurationError
 
@@ -92,15 +91,28 @@ def test_pauses_are_clipped_merged_and_counted_once() -> None:
 
 
 def test_merging_per_ticket_never_joins_two_tickets() -> None:
-    pauses = Pauses.of([10, 10, 12], [20, 20, 30], [1, 0, 1])
-    lo, hi = np.zeros(2, dtype=np.int64), np.full(2, 100, dtype=np.int64)
-    s, e, o = merged_per_ticket(pauses, lo, hi)
-    assert (s.tolist(), e.tolist(), o.tolist()) == ([10, 10], [20, 30], [0, 1])
+    merged = Pauses.of([10, 10, 12, 40, 3], [20, 20, 30, 40, 8], [1, 0, 1, 0, 2]).merge()
+    assert merged.merged and merged.merge() is merged
+    assert (merged.starts.tolist(), merged.ends.tolist(), merged.owner.tolist()) == (
+        [10, 10, 3],
+        [20, 30, 8],
+        [0, 1, 2],
+    )
+    # Merged once, the pauses serve any number of calls with the same answers.
+    raw = Pauses.of([14, 12, 5], [32, 15, 35], [0, 0, 2])
+    for pauses in (raw, raw.merge()):
+        assert CLOCK.elapsed_with_pauses([0, 0, 15], [100, 100, 100], pauses).tolist() == [10, 20, 5]
 
 
 def test_merging_when_the_packed_key_would_overflow(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(clock_pauses, "_KEY_LIMIT", 10)
     pauses = Pauses.of([14, 12, 5, 50], [32, 15, 35, 60], [0, 0, 2, 0])
+    merged = pauses.merge()
+    assert (merged.starts.tolist(), merged.ends.tolist(), merged.owner.tolist()) == (
+        [12, 50, 5],
+        [32, 60, 35],
+        [0, 0, 2],
+    )
     assert CLOCK.elapsed_with_pauses([0, 0, 15], [100, 100, 100], pauses).tolist() == [10, 20, 5]
 
 

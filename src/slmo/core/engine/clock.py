@@ -28,6 +28,7 @@ import datetime as dt
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from slmo.core.engine.clock_index import SortedIndex
 from slmo.core.engine.clock_pauses import Pauses, instants, paused_before_target, paused_seconds
 from slmo.core.engine.coverage import merge
 from slmo.errors import ConfigurationError
@@ -51,7 +52,7 @@ class BusinessClock:
     clipped to the span. ``name`` (the calendar's) only appears in error messages.
     """
 
-    __slots__ = ("_before", "_ends", "_lengths", "_starts", "name", "span")
+    __slots__ = ("_at_start", "_before", "_by_business", "_ends", "_lengths", "_starts", "name", "span")
 
     def __init__(self, starts: ArrayLike, ends: ArrayLike, *, span: tuple[int, int], name: str = "calendar") -> None:
         lo, hi = int(span[0]), int(span[1])
@@ -75,6 +76,11 @@ class BusinessClock:
         self._ends: Seconds = np.concatenate(([lo - 1], e))
         self._lengths: Seconds = self._ends - self._starts
         self._before: Seconds = np.concatenate(([0], np.cumsum(self._lengths)))[:-1]
+        self._at_start = SortedIndex(self._starts)
+        # For B^-1: the first interval whose end reaches a business target c is the last
+        # whose key is <= c, with keys -1 (the sentinel) and then 1 + business seconds
+        # reached at each interval's end. Ends reached exactly pick that interval (case 4).
+        self._by_business = SortedIndex(np.concatenate(([-1], self._before + self._lengths + 1))[:-1])
 
     @classmethod
     def always_open(cls, span: tuple[int, int], name: str = "24x7") -> BusinessClock:
@@ -137,7 +143,7 @@ class BusinessClock:
         return self._cumulative(at)
 
     def _cumulative(self, at: Seconds) -> Seconds:
-        k = np.searchsorted(self._starts, at, side="right") - 1
+        k = self._at_start.last(at)
         done: Seconds = self._before[k] + np.minimum(at - self._starts[k], self._lengths[k])
         return done
 
@@ -154,18 +160,17 @@ class BusinessClock:
                 start=_iso(self.span[0]),
                 end=_iso(self.span[1]),
             )
-        # Business seconds reached at each interval's end; side="left" picks the first
-        # interval that reaches the target, so a target met exactly at a closing time
-        # lands on that closing time, not on the next opening (case 4).
-        reached = self._before + self._lengths
-        k = np.searchsorted(reached, target, side="left")
-        return self._starts[k] + (target - self._before[k])
+        # The first interval that reaches the target: a target met exactly at a closing
+        # time lands on that closing time, not on the next opening (case 4).
+        k = self._by_business.last(target)
+        due: Seconds = self._starts[k] + (target - self._before[k])
+        return due
 
     def is_working(self, t: ArrayLike) -> NDArray[np.bool_]:
         """True where an instant lies in working time, ``[start, end)`` of an interval."""
         at = instants(t)
         self._check(at, "instant")
-        k = np.searchsorted(self._starts, at, side="right") - 1
+        k = self._at_start.last(at)
         inside: NDArray[np.bool_] = at < self._ends[k]
         return inside
 

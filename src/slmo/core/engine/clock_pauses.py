@@ -2,8 +2,8 @@
 
 A batch of tickets has its pauses as three flat arrays: start, end, and the index of the
 ticket each pause belongs to (``owner``), in any order. Everything here is vectorised over
-all pauses of all tickets at once: pauses are clipped to each ticket's own bounds, merged
-per ticket (overlapping pauses count once), and their business seconds summed per ticket
+all pauses of all tickets at once: pauses are merged per ticket (overlapping pauses count
+once), clipped to each ticket's own bounds, and their business seconds summed per ticket
 with ``np.bincount``.
 
 Merging per ticket needs the pauses sorted by (ticket, start). Sorting one int64 key
@@ -27,11 +27,17 @@ _KEY_LIMIT = 2**62
 
 @dataclass(frozen=True)
 class Pauses:
-    """Pauses ``[start, end)`` in epoch seconds, each owned by the ticket at index ``owner``."""
+    """Pauses ``[start, end)`` in epoch seconds, each owned by the ticket at index ``owner``.
+
+    ``merged`` says the pauses are already sorted by (ticket, start) and disjoint within each
+    ticket; the clock merges them otherwise, on every call. Merge once with ``merge()`` when
+    the same pauses serve several calls (elapsed time and deadlines of the same tickets).
+    """
 
     starts: Seconds
     ends: Seconds
     owner: NDArray[np.int64]
+    merged: bool = False
 
     @classmethod
     def of(cls, starts: ArrayLike, ends: ArrayLike, owner: ArrayLike) -> Pauses:
@@ -49,10 +55,46 @@ class Pauses:
     @classmethod
     def none(cls) -> Pauses:
         empty = np.zeros(0, dtype=np.int64)
-        return cls(empty, empty, empty)
+        return cls(empty, empty, empty, merged=True)
 
     def __len__(self) -> int:
         return int(self.starts.size)
+
+    def merge(self) -> Pauses:
+        """The same pauses sorted by (ticket, start), overlapping ones of a ticket joined."""
+        if self.merged:
+            return self
+        keep = self.ends > self.starts
+        s, e, o = self.starts[keep], self.ends[keep], self.owner[keep]
+        if s.size == 0:
+            return Pauses.none()
+        base = int(s.min())
+        width = int(e.max()) - base + 1
+        both: Seconds | None = None
+        if (int(o.max()) + 2) * width < _KEY_LIMIT:
+            ks, ke = s - base, e - base
+        else:
+            both, ranks = np.unique(np.concatenate((s, e)), return_inverse=True)
+            ks, ke = ranks[: s.size].astype(np.int64), ranks[s.size :].astype(np.int64)
+            width = int(both.size)
+        # Each ticket owns its own band of key values, so the running maximum of ends below
+        # never leaks from one ticket into the next.
+        band = o * width
+        key_s, key_e = band + ks, band + ke
+        if key_s.size > 1 and not bool(np.all(key_s[1:] >= key_s[:-1])):
+            order = np.argsort(key_s, kind="stable")
+            key_s, key_e, o = key_s[order], key_e[order], o[order]
+        reach = np.maximum.accumulate(key_e)
+        fresh = np.ones(key_s.size, dtype=bool)
+        fresh[1:] = key_s[1:] > reach[:-1]
+        first = np.flatnonzero(fresh)
+        last = np.append(first[1:] - 1, key_s.size - 1)
+        owners = o[first]
+        start_keys = key_s[first] - owners * width
+        end_keys = reach[last] - owners * width
+        if both is None:
+            return Pauses(start_keys + base, end_keys + base, owners, merged=True)
+        return Pauses(both[start_keys], both[end_keys], owners, merged=True)
 
 
 def instants(values: ArrayLike) -> Seconds:
@@ -62,49 +104,26 @@ def instants(values: ArrayLike) -> Seconds:
     return out
 
 
-def merged_per_ticket(pauses: Pauses, lo: Seconds, hi: Seconds) -> tuple[Seconds, Seconds, NDArray[np.int64]]:
-    """Pauses clipped to ``[lo, hi]`` of their ticket, merged per ticket, sorted by
-    (ticket, start): returns starts, ends and owners."""
+def clipped(pauses: Pauses, lo: Seconds, hi: Seconds) -> tuple[Seconds, Seconds, NDArray[np.int64]]:
+    """Each ticket's merged pauses clipped to ``[lo, hi]`` of that ticket: starts, ends,
+    owners, sorted by (ticket, start). Clipping merged pauses keeps them disjoint and in
+    order; a pause clipped away keeps zero length, which counts nothing."""
     n = lo.size
-    o = pauses.owner
-    if o.size and int(o.max()) >= n:
-        raise ValueError(f"a pause belongs to ticket {int(o.max())}, but there are {n} tickets")
+    merged = pauses.merge()
+    o = merged.owner
+    if o.size and int(o[-1]) >= n:
+        raise ValueError(f"a pause belongs to ticket {int(o[-1])}, but there are {n} tickets")
     low, high = lo.ravel()[o], np.maximum(lo, hi).ravel()[o]
-    s = np.clip(pauses.starts, low, high)
-    e = np.clip(pauses.ends, low, high)
-    keep = e > s
-    s, e, o = s[keep], e[keep], o[keep]
-    if s.size == 0:
-        return s, e, o
-    base = int(s.min())
-    width = int(e.max()) - base + 1
-    if (n + 1) * width < _KEY_LIMIT:
-        ks, ke = s - base, e - base
-    else:
-        both, ranks = np.unique(np.concatenate((s, e)), return_inverse=True)
-        ks, ke = ranks[: s.size].astype(np.int64), ranks[s.size :].astype(np.int64)
-        width = int(both.size)
-    # Each ticket owns its own band of key values, so the running maximum of ends below
-    # never leaks from one ticket into the next.
-    key_s = o * width + ks
-    key_e = o * width + ke
-    if key_s.size > 1 and not bool(np.all(key_s[1:] >= key_s[:-1])):
-        order = np.argsort(key_s, kind="stable")
-        key_s, key_e, s, o = key_s[order], key_e[order], s[order], o[order]
-        e = e[order]
-    reach = np.maximum.accumulate(key_e)
-    fresh = np.ones(key_s.size, dtype=bool)
-    fresh[1:] = key_s[1:] > reach[:-1]
-    first = np.flatnonzero(fresh)
-    # A merged run ends at the furthest end among its pauses.
-    return s[first], np.maximum.reduceat(e, first), o[first]
+    s = np.minimum(np.maximum(merged.starts, low), high)
+    e = np.minimum(np.maximum(merged.ends, low), high)
+    return s, e, o
 
 
 def paused_seconds(cumulative: Cumulative, pauses: Pauses, lo: Seconds, hi: Seconds) -> Seconds:
     """Business seconds of each ticket's pauses inside ``[lo, hi)`` of that ticket."""
     if len(pauses) == 0:
         return np.zeros(lo.shape, dtype=np.int64)
-    s, e, o = merged_per_ticket(pauses, lo, hi)
+    s, e, o = clipped(pauses, lo, hi)
     paused = cumulative(e) - cumulative(s)
     # bincount sums in float64, exact for sums below 2**53 s (285 million years).
     return np.bincount(o, weights=paused, minlength=lo.size).astype(np.int64).reshape(lo.shape)
@@ -124,9 +143,7 @@ def paused_before_target(
     """
     if len(pauses) == 0:
         return np.zeros(lo.shape, dtype=np.int64)
-    s, e, o = merged_per_ticket(pauses, lo, hi)
-    if s.size == 0:
-        return np.zeros(lo.shape, dtype=np.int64)
+    s, e, o = clipped(pauses, lo, hi)
     at_start = cumulative(s)
     paused = cumulative(e) - at_start
     before = np.cumsum(paused) - paused
