@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from slmo.core.engine.bucketing import BucketAccumulator, Reduction, SampleAccumulator
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 sizes = st.sampled_from([1, 7, 60, 300, 3600])
 
 

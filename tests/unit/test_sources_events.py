@@ -332,13 +332,21 @@ class Trickle(io.RawIOBase):
 
 
 def test_a_stream_that_trickles_in_reads_the_same() -> None:
-    body = "".join(f"2026-10-01T{m // 60:02d}:{m % 60:02d}:00Z,{m % 7},{m % 7 + 1}\n" for m in range(500))
+    body = "".join(f"2026-10-01T{m // 60:02d}:{m % 60:02d}:00Z,{m % 7},{m % 7 + 1}\n" for m in range(120))
     data = (HEADER + body + "2026-10-01T09:00:00Z,1").encode()
     expected = read(data)
     chunks = list(read_events(Trickle(data, 7), "-", now_epoch=NOW))  # type: ignore[arg-type]
     assert rows(chunks) == rows(expected[0])
     assert [str(p) for c in chunks for p in c.problems] == [p.replace("events.csv", "-") for p in expected[1]]
-    assert len(rows(chunks)) == 500
+    assert len(rows(chunks)) == 120
+
+
+def test_a_byte_order_mark_split_over_reads() -> None:
+    data = b"\xef\xbb\xbf" + (HEADER + "2026-10-01T00:00:00Z,1,1\n").encode()
+    for step in (1, 2, 4):
+        chunks = list(read_events(Trickle(data, step), "-", now_epoch=NOW))  # type: ignore[arg-type]
+        assert [str(p) for c in chunks for p in c.problems] == []
+        assert rows(chunks) == [(T0, 1, 1, 2)]
 
 
 def test_chunks_cover_a_large_input_with_right_line_numbers() -> None:

@@ -63,16 +63,18 @@ class Blocks:
     def __iter__(self) -> Iterator[Block]:
         carry = b""
         line = 1
-        first = True
+        at_start = True
         while True:
             data = self.stream.read(self.block_bytes)
-            if first and data:
-                first = False
-                data = data.removeprefix(codecs.BOM_UTF8)
             if not data:
                 if carry:
                     yield Block(carry + b"\n", line, unterminated=True)
                 return
+            if at_start and len(carry) + len(data) >= len(codecs.BOM_UTF8):
+                # A byte-order mark (Excel writes one) is not part of the header; a pipe may
+                # deliver it over several reads, so look at the start of what is carried.
+                at_start = False
+                carry, data = b"", (carry + data).removeprefix(codecs.BOM_UTF8)
             cut = data.rfind(b"\n")
             if cut < 0:
                 carry += data
@@ -105,7 +107,6 @@ class Table:
     positions: dict[str, int]
     width: int
     blocks: Iterator[Block]
-    reader: Blocks
 
 
 def source_name(source: BinaryIO | str | Path, given: str | None) -> str:
@@ -135,14 +136,14 @@ def open_table(reader: Blocks, columns: Sequence[Column]) -> Table | list[Proble
         if head.lstrip()[:1] == b"[":
             return [Problem(Location(source, line), "", "a JSON array, not JSON lines: write one object per line")]
         if head.lstrip()[:1] == b"{":
-            return Table(source, Format.JSON_LINES, {}, 0, _chain(rest, blocks), reader)
+            return Table(source, Format.JSON_LINES, {}, 0, _chain(rest, blocks))
         end = rest.data.index(b"\n")
         header = rest.data[:end].decode("utf-8").rstrip("\r")
         positions, width, problems = _read_header(header, columns, Location(source, line))
         if problems:
             return problems
         after = Block(rest.data[end + 1 :], line + 1, rest.unterminated)
-        return Table(source, Format.CSV, positions, width, _chain(after, blocks), reader)
+        return Table(source, Format.CSV, positions, width, _chain(after, blocks))
     expected = ",".join(c.name for c in columns if c.required)
     return [Problem(Location(source), "", f"the file is empty; expected a header line '{expected}' or JSON lines")]
 

@@ -71,7 +71,7 @@ def parse_timestamp(value: object, rules: TimeRules) -> int:
     return _epoch(moment)
 
 
-def parse_datetime(value: object, rules: TimeRules, *, future: bool = True) -> dt.datetime:
+def parse_datetime(value: object, rules: TimeRules) -> dt.datetime:
     """One timestamp to an aware datetime in UTC (fraction dropped); FieldError says why not."""
     if not isinstance(value, str):
         raise FieldError(f"{show(value)} is not an ISO 8601 time such as {_EXAMPLE}")
@@ -91,8 +91,11 @@ def parse_datetime(value: object, rules: TimeRules, *, future: bool = True) -> d
         if rules.zone is None:
             raise FieldError(f"{show(text)} has no UTC offset; give one, or --tz ZONE")
         parsed = _localize(parsed, rules.zone, text)
-    moment = parsed.astimezone(dt.UTC).replace(microsecond=0)
-    if future and _epoch(moment) > rules.latest:
+    try:
+        moment = parsed.astimezone(dt.UTC).replace(microsecond=0)
+    except OverflowError:  # 0001-01-01T00:00:00+01:00 is before year 1 in UTC
+        raise FieldError(f"{show(text)} is out of range") from None
+    if _epoch(moment) > rules.latest:
         raise FieldError(f"{show(text)} is in the future (more than {span(rules.max_future)} after now)")
     return moment
 
@@ -242,7 +245,8 @@ def _days(date: NDArray[np.uint64], clock: NDArray[np.uint64]) -> tuple[NDArray[
     # Garbage in rows already refused must still index the tables: clip after checking.
     year = digits.byte(pairs, 0) * 100 + digits.byte(pairs, 2)
     month = digits.byte(pairs, 5)
-    ok &= day_ok & (year >= 1) & (year <= 9999) & (month >= 1) & (month <= 12)
+    # Years 1 and 9999 go one by one: an offset can take them out of range.
+    ok &= day_ok & (year >= 2) & (year <= 9998) & (month >= 1) & (month <= 12)
     year, month = np.clip(year, 0, 9999), np.clip(month, 0, 12)
     day = digits.byte(day_pairs, 0)
     leap = _LEAP[year]
