@@ -12,7 +12,9 @@ with which weights:
 - an availability objective counts each bucket as one unit of time: up by the share of its
   probes that were up when probes reported in it, else up unless an incident covered it
   (outages always; degraded incidents when the indicator says ``degradedIsDown``). An
-  incident overrides probes for the part of the bucket it covers.
+  incident overrides probes for the part of the bucket it covers. Time before the first
+  probe of the indicator and the first incident of its service has no data: until someone
+  reports on a service, slmo does not claim it was up.
 """
 
 from __future__ import annotations
@@ -187,15 +189,17 @@ class EvaluationService:
         bucket = indicator.bucket_seconds
         series = uow.measurements.read_buckets(indicator.name, span.start, span.end, bucket)
         use_probes = (spec is None or spec.probes) and bool(series.present.any())
+        use_incidents = (spec is None or spec.incidents) and indicator.service is not None
+        known_since = self._first_record(uow, indicator, use_incidents, at)
         if use_probes:
             total = series.present.astype(np.float64)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                good = np.where(series.total > 0, series.good / np.maximum(series.total, 1), 0.0)
+            good = np.where(series.total > 0, series.good / np.maximum(series.total, 1), 0.0)
         else:
-            total = np.ones(count, dtype=np.float64)
-            good = np.ones(count, dtype=np.float64)
+            starts = span.start + bucket * np.arange(count, dtype=np.int64)
+            total = (starts >= known_since).astype(np.float64) if known_since is not None else np.zeros(count)
+            good = total.copy()
         incidents: Incidents | None = None
-        if (spec is None or spec.incidents) and indicator.service:
+        if use_incidents and known_since is not None:
             found = uow.measurements.list_incidents(
                 service=indicator.service,
                 start=dt.datetime.fromtimestamp(span.start, dt.UTC),
@@ -210,6 +214,22 @@ class EvaluationService:
                 good = np.minimum(good, 1.0 - covered)
         good = good * total
         return BucketGrid.of(span.start, bucket, good, total, service=service, excluded=excluded), incidents
+
+    @staticmethod
+    def _first_record(uow: UnitOfWork, indicator: Indicator, use_incidents: bool, at: int) -> int | None:
+        """When reporting on an availability indicator began: its first probe bucket, or the
+        start of the first incident of its service, whichever is earlier."""
+        found: list[int] = []
+        stored = uow.measurements.bucket_range(indicator.name)
+        if stored is not None:
+            found.append(stored[0])
+        if use_incidents and indicator.service is not None:
+            first = uow.measurements.list_incidents(
+                service=indicator.service, end=dt.datetime.fromtimestamp(at, dt.UTC)
+            )
+            if first:
+                found.append(epoch_seconds(first[0].start))
+        return min(found, default=None)
 
     def evaluate_target(self, uow: UnitOfWork, target: Target, at: int, *, top: int = 5) -> ObjectiveEvaluation:
         window = window_at(target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start)
