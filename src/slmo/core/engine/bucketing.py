@@ -140,21 +140,21 @@ class _Accumulator:
     ) -> None:
         """Fold one chunk's buckets (sorted, each with its rest and latest row) into the state."""
         new = _Segment(starts, latest, rest, last)
-        if not self.segments:
+        if self.segments and starts[0] < self.segments[-1].starts[0] and len(self.segments) > 1:
+            self.segments = [_Segment.joined(self.segments)]  # rows out of order: one run again
+        if self.segments and starts[0] <= self.segments[-1].starts[-1]:
+            held = self.segments[-1]
+            # Buckets up to the last one held join the held run; those after it start a new run.
+            split = int(np.searchsorted(starts, held.starts[-1], side="right"))
+            early, new = new.part(slice(0, split)), new.part(slice(split, None))
+            at = np.searchsorted(held.starts, early.starts)
+            found = held.starts[at] == early.starts  # at < len(held): early buckets are <= the last
+            if found.any():
+                self.duplicates += held.update(self.columns, times, at[found], early.part(found))
+            if not found.all():
+                self.segments[-1] = held.insert(at[~found], early.part(~found))
+        if new.starts.shape[0]:
             self.segments.append(new)
-            return
-        if starts[0] < self.segments[-1].starts[0] and len(self.segments) > 1:
-            self.segments = [_Segment.joined(self.segments)]
-        held = self.segments[-1]
-        if starts[0] > held.starts[-1]:
-            self.segments.append(new)
-            return
-        at = np.searchsorted(held.starts, starts)
-        found = (at < held.starts.shape[0]) & (held.starts[np.minimum(at, held.starts.shape[0] - 1)] == starts)
-        if found.any():
-            self.duplicates += held.update(self.columns, times, at[found], new.subset(found))
-        if not found.all():
-            self.segments[-1] = held.insert(at[~found], new.subset(~found))
 
     def combined(self, i: int) -> NDArray[Any]:
         """Column ``i`` over every row of each bucket."""
@@ -193,7 +193,7 @@ class _Segment:
             [np.concatenate(parts) for parts in zip(*(s.last for s in segments), strict=True)],
         )
 
-    def subset(self, rows: NDArray[np.bool_]) -> _Segment:
+    def part(self, rows: NDArray[np.bool_] | slice) -> _Segment:
         return _Segment(
             self.starts[rows], self.latest[rows], [r[rows] for r in self.rest], [v[rows] for v in self.last]
         )
