@@ -42,7 +42,7 @@ import nab_backend
 import numpy as np
 import peer
 import prom_server
-from nab_counts import STEP_SECONDS, Counts, derive
+from nab_counts import SERIES, STEP_SECONDS, Counts, derive
 
 from slmo.core.engine import BucketGrid, budget_minutes, budget_total, evaluate
 from slmo.core.model.objective import Objective, Window, WindowUnit
@@ -215,7 +215,7 @@ def compare(
     ours: dict[str, tuple[float | None, float | None, str]] = {
         "sli_measurement": (ev.attainment, SLI_STEP, "attainment"),
         "gap": (ev.attainment - ev.target, SLI_STEP, "attainment - target"),
-        "error_budget_target": (allowance, 0.0, "budget_total / total"),
+        "error_budget_target": (allowance, 0.0, "budget_total(1, target)"),
         "error_budget_measurement": (ev.budget_spent / ev.total, SLI_STEP, "budget_spent / total"),
         # The SLI's rounding, divided by the allowance, adds to the burn rate's own.
         "error_budget_burn_rate": (rate, BURN_STEP + SLI_STEP / allowance, f"burn_rates[{label}]"),
@@ -315,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = counts.bad
     print(machine(args.backend))
     print(
-        f"data: {args.data.name}/{'elb_request_count_8c0756.csv'}: {len(counts.total)} rows of 5 min"
+        f"data: {args.data.name}/{SERIES}: {len(counts.total)} rows of 5 min"
         f" ({counts.missing_rows} missing rows as 0), {sum(counts.total)} requests, {sum(bad)} bad"
         f" in {sum(1 for b in bad if b)} rows inside NAB anomaly windows; goal {GOAL}"
     )
