@@ -126,6 +126,7 @@ def test_header_problems_stop_the_file(header: str, expected: list[str]) -> None
     chunks, problems = read(header + "\n2026-10-01T00:00:00Z,1,1\n")
     assert problems == expected
     assert rows(chunks) == []
+    assert sum(c.rejected for c in chunks) == 1  # "no row rejected" means nothing is wrong
 
 
 def test_a_timestamp_without_an_offset_needs_tz() -> None:
@@ -253,6 +254,7 @@ def test_an_empty_file_is_a_problem_a_header_alone_is_not() -> None:
     expected = ["events.csv: the file is empty; expected a header line 'timestamp,good,total' or JSON lines"]
     assert problems_of("") == expected
     assert problems_of("\n  \n\r\n") == expected
+    assert sum(c.rejected for c in read("")[0]) == 1
     chunks, problems = read(HEADER)
     assert problems == [] and rows(chunks) == []
 
@@ -285,6 +287,7 @@ def test_input_that_is_not_text_is_one_problem(data: bytes, expected: str) -> No
     chunks, problems = read(data)
     assert problems == [expected]
     assert rows(chunks) == []
+    assert sum(c.rejected for c in chunks) == 1
 
 
 def test_a_row_that_is_not_utf8() -> None:

@@ -91,6 +91,7 @@ def test_incidents_as_json_lines() -> None:
         '{"id": "INC-10", "service": "api", "start": "2026-10-01T09:00:00Z", "impact": "outage"}\n',
         "incidents.jsonl",
     )
-    assert problems == ["incidents.jsonl:2: row: missing key 'end'"]
-    assert [i.id for i in incidents] == ["INC-9"]
+    assert problems == []
+    assert [i.id for i in incidents] == ["INC-9", "INC-10"]
+    assert incidents[1].end is None
     assert incidents[0].end is None and incidents[0].source == "incidents.jsonl"

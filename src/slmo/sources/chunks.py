@@ -18,7 +18,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,7 +35,7 @@ _NL, _CR, _COMMA, _QUOTE = (ord(c) for c in '\n\r,"')
 
 
 def read_chunks(
-    source: BinaryIO | str | Path,
+    source: IO[bytes] | str | Path,
     name: str | None,
     layout: Layout,
     rules: TimeRules,
@@ -47,9 +47,9 @@ def read_chunks(
     with contextlib.ExitStack() as stack:
         if isinstance(source, str | Path):
             try:
-                stream: BinaryIO = stack.enter_context(Path(source).open("rb"))
+                stream: IO[bytes] = stack.enter_context(Path(source).open("rb"))
             except OSError as exc:
-                yield ColumnChunk.empty(layout, [Problem(Location(where), "", f"cannot be read: {exc.strerror}")])
+                yield ColumnChunk.unreadable(layout, [Problem(Location(where), "", f"cannot be read: {exc.strerror}")])
                 return
         else:
             stream = source
@@ -67,7 +67,7 @@ def _chunks(
     try:
         table = open_table(reader, layout.columns)
         if isinstance(table, list):
-            yield ColumnChunk.empty(layout, table)
+            yield ColumnChunk.unreadable(layout, table)
             return
         parser = _BlockParser(table, layout, rules)
         for block in table.blocks:
@@ -81,7 +81,7 @@ def _chunks(
                 yield _joined(pending)
                 pending, rows = [], 0
     except UnreadableInputError as exc:
-        pending.append(ColumnChunk.empty(layout, [exc.problem]))
+        pending.append(ColumnChunk.unreadable(layout, [exc.problem]))
     if hidden:
         note = f"{hidden} more problems not listed (only the first {max_problems} are)"
         pending.append(ColumnChunk.empty(layout, [Problem(Location(reader.source), "", note)]))

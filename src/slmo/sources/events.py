@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,7 +51,9 @@ EVENTS = Layout(
 @dataclass(frozen=True, eq=False)
 class EventChunk:
     """The good rows of one chunk, in file order: epoch seconds, counts and the 1-based line
-    of each; the problems of the bad rows (``rejected`` of them, listed or not)."""
+    of each; the problems of the bad rows (``rejected`` of them, listed or not). A problem of
+    the whole input (its header, not text, empty, unreadable) comes alone with ``rejected``
+    1, so "no row rejected" means "nothing wrong"."""
 
     timestamps: NDArray[np.int64]
     good: NDArray[np.int64]
@@ -65,7 +67,7 @@ class EventChunk:
 
 
 def read_events(
-    source: BinaryIO | str | Path,
+    source: IO[bytes] | str | Path,
     source_name: str | None = None,
     *,
     now_epoch: int,

@@ -7,7 +7,7 @@ with those keys)::
     INC-1042,checkout,2026-10-01T09:12:00Z,2026-10-01T09:47:00Z,outage,Card payments failing
     INC-1043,search,2026-10-02T14:00:00+03:00,,degraded,
 
-``end`` is empty (or null) while the incident is open, and never before ``start``;
+``end`` is empty (or null, or left out) while the incident is open, and never before ``start``;
 ``impact`` is ``outage`` or ``degraded``. A later row with the same ``id`` replaces an earlier
 one, as the store keeps one incident per id. A field of a CSV row may be quoted (a title with
 a comma) but may not span lines.
@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from slmo.core.model.measurement import Impact, Incident
 from slmo.errors import Problem
@@ -45,7 +45,7 @@ INCIDENTS = Layout(
         Column("id", Kind.TEXT),
         Column("service", Kind.TEXT),
         Column("start", Kind.TIME),
-        Column("end", Kind.TIME, blank=True),
+        Column("end", Kind.TIME, required=False, blank=True),
         Column("impact", Kind.TEXT),
         Column("title", Kind.TEXT, required=False, blank=True),
     ),
@@ -68,7 +68,7 @@ class IncidentChunk:
 
 
 def read_incidents(
-    source: BinaryIO | str | Path,
+    source: IO[bytes] | str | Path,
     source_name: str | None = None,
     *,
     now_epoch: int,

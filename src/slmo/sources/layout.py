@@ -48,6 +48,12 @@ class ColumnChunk:
     rejected: int
 
     @classmethod
-    def empty(cls, layout: Layout, problems: list[Problem]) -> ColumnChunk:
+    def empty(cls, layout: Layout, problems: list[Problem], rejected: int = 0) -> ColumnChunk:
         values = {c.name: np.empty(0, dtype=layout.dtype(c)) for c in layout.columns}
-        return cls(values, np.empty(0, dtype=np.int64), problems, 0)
+        return cls(values, np.empty(0, dtype=np.int64), problems, rejected)
+
+    @classmethod
+    def unreadable(cls, layout: Layout, problems: list[Problem]) -> ColumnChunk:
+        """The input as a whole cannot be read (header, not text, empty, a line too long):
+        counted as one rejected row, so that "any row rejected" means "something is wrong"."""
+        return cls.empty(layout, problems, rejected=1)

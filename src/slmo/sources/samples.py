@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,7 +44,7 @@ class SampleChunk:
 
 
 def read_samples(
-    source: BinaryIO | str | Path,
+    source: IO[bytes] | str | Path,
     source_name: str | None = None,
     *,
     now_epoch: int,

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from slmo.errors import Location, Problem
 from slmo.sources.fields import Column
@@ -55,7 +55,7 @@ class Blocks:
     """Reads a binary stream in blocks of about ``block_bytes``, carrying a partial last line
     over to the next block."""
 
-    def __init__(self, stream: BinaryIO, source: str, block_bytes: int = BLOCK_BYTES) -> None:
+    def __init__(self, stream: IO[bytes], source: str, block_bytes: int = BLOCK_BYTES) -> None:
         self.stream = stream
         self.source = source
         self.block_bytes = block_bytes
@@ -109,7 +109,7 @@ class Table:
     blocks: Iterator[Block]
 
 
-def source_name(source: BinaryIO | str | Path, given: str | None) -> str:
+def source_name(source: IO[bytes] | str | Path, given: str | None) -> str:
     if given is not None:
         return given
     if isinstance(source, str | Path):
