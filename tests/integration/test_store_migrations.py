@@ -35,11 +35,43 @@ def test_upgrade_from_empty_to_head_then_check_passes(db_url: str) -> None:
         assert current_revision(engine) == head_revision()
         check(engine)
         ensure_current(engine)
-        assert {"catalogue_objects", "audit_log"} <= set(inspect(engine).get_table_names())
+        assert set(inspect(engine).get_table_names()) >= {
+            "catalogue_objects",
+            "audit_log",
+            "bucket_chunks",
+            "sample_chunks",
+            "incidents",
+            "evaluations",
+        }
         upgrade(engine)  # at head already: nothing to do
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_each_revision_upgrades_in_turn(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        upgrade(engine, "0001")
+        assert current_revision(engine) == "0001"
+        assert "bucket_chunks" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        assert current_revision(engine) == head_revision()
+        check(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_packed_measurements_are_stored_out_of_line_uncompressed(postgres_engine: Engine) -> None:
+    storage = text(
+        "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = CAST(:table AS regclass) "
+        "AND attname IN ('good', 'total', 'sample_values')"
+    )
+    with postgres_engine.connect() as connection:
+        for table in ("bucket_chunks", "sample_chunks"):
+            found = {name: kind for name, kind in connection.execute(storage, {"table": table})}
+            assert found and set(found.values()) == {"e"}, (table, found)
 
 
 def test_processes_starting_together_may_all_upgrade(db_url: str) -> None:

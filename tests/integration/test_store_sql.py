@@ -1,4 +1,5 @@
-"""What only the SQL store has: rows, constraints, column types and error translation."""
+"""What only the SQL store has: rows, constraints, column types, packed chunks and error
+translation."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ import threading
 import time
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.orm import Session
 
 from slmo.core.model import LocalizedText, Party, PartyType
 from slmo.core.model.audit import AuditAction, AuditEntry
+from slmo.core.model.measurement import BucketBatch, SampleBatch
+from slmo.core.model.objective import BudgetingMethod
 from slmo.core.model.plain import to_plain
+from slmo.core.model.results import Evaluation, EvaluationStatus, ObjectiveEvaluation
 from slmo.errors import ConflictError, StoreError
 from slmo.store.engine import make_engine
 from slmo.store.failures import translated
-from slmo.store.schema import AuditRow, CatalogueRow
+from slmo.store.schema import AuditRow, BucketChunkRow, CatalogueRow, EvaluationRow, SampleChunkRow
 from slmo.store.unit_of_work import unit_of_work_factory
 
 START = dt.datetime(2026, 3, 1, 6, 0, tzinfo=dt.UTC)
@@ -192,3 +197,119 @@ def _wait_until_one_waits_for_a_lock(engine: Engine, application_name: str) -> N
             connection.rollback()
             time.sleep(0.02)
     pytest.fail("the second worker never waited for the first one's lock")
+
+
+# -- measurements in chunks ---------------------------------------------------------------
+
+MIDNIGHT = int(dt.datetime(2026, 3, 1, tzinfo=dt.UTC).timestamp())
+
+
+def buckets(starts: list[int], good: list[int], total: list[int], source: str = "import") -> BucketBatch:
+    return BucketBatch(
+        indicator="payments-success",
+        source=source,
+        bucket_seconds=60,
+        starts=np.asarray(starts, dtype=np.int64),
+        good=np.asarray(good, dtype=np.int64),
+        total=np.asarray(total, dtype=np.int64),
+    )
+
+
+def test_buckets_are_one_row_per_indicator_source_and_utc_day_packed_as_int32(engine: Engine) -> None:
+    factory = unit_of_work_factory(engine)
+    with factory() as uow:
+        uow.measurements.write_buckets(buckets([MIDNIGHT - 60, MIDNIGHT, MIDNIGHT + 60], [1, 2, 3], [4, 5, 6]))
+        uow.measurements.write_buckets(buckets([MIDNIGHT], [2**31], [2**32], source="big"))
+        uow.commit()
+    with Session(engine) as session:
+        rows = session.scalars(select(BucketChunkRow).order_by(BucketChunkRow.chunk_start, BucketChunkRow.source))
+        found = [(r.source, r.chunk_start, r.bucket_seconds, len(r.good), len(r.total)) for r in rows]
+        assert found == [
+            ("import", MIDNIGHT - 86_400, 60, 1440 * 4, 1440 * 4),
+            ("big", MIDNIGHT, 60, 1440 * 8, 1440 * 8),  # a count beyond 32 bits widens its chunk only
+            ("import", MIDNIGHT, 60, 1440 * 4, 1440 * 4),
+        ]
+        today = session.get(BucketChunkRow, ("payments-success", MIDNIGHT, "import"))
+        assert today is not None
+        total = np.frombuffer(today.total, "<i4")
+        assert total[:3].tolist() == [5, 6, -1]  # -1: not reported
+        assert np.frombuffer(today.good, "<i4")[:3].tolist() == [2, 3, 0]
+
+
+def test_samples_are_packed_float64_with_nan_where_absent(engine: Engine) -> None:
+    with unit_of_work_factory(engine)() as uow:
+        uow.measurements.write_samples(
+            SampleBatch(
+                indicator="payments-latency",
+                source="import",
+                bucket_seconds=300,
+                starts=np.asarray([MIDNIGHT + 300], dtype=np.int64),
+                values=np.asarray([212.5]),
+            )
+        )
+        uow.commit()
+    with Session(engine) as session:
+        row = session.scalars(select(SampleChunkRow)).one()
+        values = np.frombuffer(row.sample_values, "<f8")
+        assert (row.chunk_start, row.bucket_seconds, values.shape) == (MIDNIGHT, 300, (288,))
+        assert values[1] == 212.5
+        assert int(np.isnan(values).sum()) == 287
+
+
+def test_a_damaged_chunk_is_a_store_error(engine: Engine) -> None:
+    factory = unit_of_work_factory(engine)
+    with factory() as uow:
+        uow.measurements.write_buckets(buckets([MIDNIGHT], [1], [1]))
+        uow.commit()
+    with engine.begin() as connection:
+        connection.execute(update(BucketChunkRow).values(total=b"\x00" * 7))
+    with factory() as uow, pytest.raises(StoreError, match=r"chunk of buckets at 2026-03-01T00:00:00Z is damaged"):
+        uow.measurements.read_buckets("payments-success", MIDNIGHT, MIDNIGHT + 60, 60)
+
+
+def test_a_lost_measurements_table_is_a_store_error_naming_the_database(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE bucket_chunks"))
+    factory = unit_of_work_factory(engine)
+    with factory() as uow, pytest.raises(StoreError, match="reading buckets of payments-success") as caught:
+        uow.measurements.read_buckets("payments-success", MIDNIGHT, MIDNIGHT + 60, 60)
+    assert engine.url.render_as_string(hide_password=True) in str(caught.value)
+    with factory() as uow, pytest.raises(StoreError, match="storing buckets of payments-success from import"):
+        uow.measurements.write_buckets(buckets([MIDNIGHT], [1], [1]))
+
+
+def test_an_evaluation_row_holds_its_document_and_query_columns(engine: Engine) -> None:
+    evaluation = Evaluation(
+        objective="availability",
+        at=dt.datetime(2026, 3, 1, 15, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))),
+        window_start=dt.datetime(2026, 2, 1, tzinfo=dt.UTC),
+        window_end=dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC),
+        budgeting=BudgetingMethod.OCCURRENCES,
+        good=0.0,
+        total=0.0,
+        attainment=None,
+        target=1.0,
+        budget_total=0.0,
+        budget_spent=0.0,
+        budget_left=1.0,
+        burn_rates={"1h": float("inf")},
+        status=EvaluationStatus.NO_DATA,
+    )
+    record = ObjectiveEvaluation(
+        agreement="payments-sla", version=2, service=None, indicator="payments-success", evaluation=evaluation
+    )
+    with unit_of_work_factory(engine)() as uow:
+        uow.evaluations.add([record])
+        uow.commit()
+    with Session(engine) as session:
+        row = session.scalars(select(EvaluationRow)).one()
+    assert (row.agreement, row.objective, row.version, row.service, row.status) == (
+        "payments-sla",
+        "availability",
+        2,
+        None,
+        "no_data",
+    )
+    assert row.at == dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    assert (row.attainment, row.budget_left) == (None, 1.0)
+    assert row.document["evaluation"]["burn_rates"] == {"1h": {"$float": "inf"}}

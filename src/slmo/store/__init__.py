@@ -8,7 +8,12 @@ a unit test that wants ``store.memory`` does not pay for SQLAlchemy and Alembic.
   ``current_revision``, ``head_revision``, ``ensure_current``
 - ``unit_of_work``: ``SqlUnitOfWork``, ``unit_of_work_factory``
 - ``repositories``: ``SqlCatalogueRepository``, ``SqlAuditLog``
-- ``memory``: ``MemoryStore`` (``.unit_of_work`` is a ``UnitOfWorkFactory``), ``MemoryUnitOfWork``
+- ``measurements``: ``SqlMeasurementRepository`` (buckets, samples, incidents)
+- ``evaluations``: ``SqlEvaluationRepository``
+- ``chunks``: how buckets and samples are packed into chunk rows, merged and read (shared
+  by the SQL store and the fakes)
+- ``memory``: ``MemoryStore`` (``.unit_of_work`` is a ``UnitOfWorkFactory``), ``MemoryUnitOfWork``;
+  ``memory_measurements``: the fake ``MeasurementRepository``
 - ``schema`` (row classes), ``convert`` and ``documents`` (rows and documents to domain
   objects), ``columns`` (portable column types), ``failures`` (SQLAlchemy's errors to slmo's),
   ``migrations/`` (Alembic)

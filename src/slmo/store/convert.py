@@ -7,10 +7,22 @@ lives in ``documents`` so the in-memory fakes share it; this module adds the row
 from __future__ import annotations
 
 import datetime as dt
+import math
+from typing import Any
 
 from slmo.core.model.audit import AuditAction, AuditEntry
 from slmo.core.model.kinds import CatalogueObject
-from slmo.store.documents import as_utc, document_of, object_from, plain_mapping
+from slmo.core.model.measurement import Impact, Incident
+from slmo.core.model.results import ObjectiveEvaluation
+from slmo.store.chunks import CountChunk, ValueChunk
+from slmo.store.documents import (
+    as_utc,
+    document_of,
+    evaluation_document,
+    object_from,
+    plain_mapping,
+    stored_incident,
+)
 from slmo.store.schema import AuditRow, CatalogueRow
 
 
@@ -61,3 +73,79 @@ def audit_entry_from(row: AuditRow) -> AuditEntry:
         before=row.before,
         after=row.after,
     )
+
+
+# Measurements and evaluations are written in bulk (executemany, upserts), so they become
+# parameter mappings keyed by column name rather than row objects.
+
+
+def count_chunk_values(indicator: str, source: str, chunk: CountChunk) -> dict[str, Any]:
+    return {
+        "indicator": indicator,
+        "chunk_start": chunk.start,
+        "source": source,
+        "bucket_seconds": chunk.bucket_seconds,
+        "good": chunk.good,
+        "total": chunk.total,
+    }
+
+
+def value_chunk_values(indicator: str, source: str, chunk: ValueChunk) -> dict[str, Any]:
+    return {
+        "indicator": indicator,
+        "chunk_start": chunk.start,
+        "source": source,
+        "bucket_seconds": chunk.bucket_seconds,
+        "sample_values": chunk.values,
+    }
+
+
+def incident_values(incident: Incident) -> dict[str, Any]:
+    """Column values for ``incident``, its instants in UTC (a naive one is refused)."""
+    stored = stored_incident(incident)
+    return {
+        "source": stored.source,
+        "id": stored.id,
+        "service": stored.service,
+        "start": stored.start,
+        "end": stored.end,
+        "impact": str(stored.impact),
+        "title": stored.title,
+    }
+
+
+def incident_from(row: Any) -> Incident:
+    """An incident from a row of the incidents table (an ORM row or a Core result row)."""
+    return Incident(
+        id=row.id,
+        service=row.service,
+        start=row.start,
+        end=row.end,
+        impact=Impact(row.impact),
+        title=row.title,
+        source=row.source,
+    )
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else float(value)
+
+
+def evaluation_values(record: ObjectiveEvaluation) -> dict[str, Any]:
+    """Column values for ``record``: the document, and the columns queries use."""
+    document = evaluation_document(record)
+    evaluation = record.evaluation
+    return {
+        "agreement": record.agreement,
+        "objective": evaluation.objective,
+        "version": record.version,
+        "service": record.service,
+        "indicator": record.indicator,
+        "at": as_utc(evaluation.at),
+        "window_start": as_utc(evaluation.window_start),
+        "window_end": as_utc(evaluation.window_end),
+        "status": str(evaluation.status),
+        "attainment": _number(evaluation.attainment),
+        "budget_left": _number(evaluation.budget_left),
+        "document": document,
+    }

@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from slmo.core.model.audit import AuditAction, AuditEntry
 from slmo.core.model.kinds import KIND_CLASSES, KIND_ORDER, CatalogueObject, kind_of
+from slmo.core.model.measurement import Incident
 from slmo.core.model.plain import from_plain, to_plain
-from slmo.errors import StoreError
+from slmo.core.model.results import ObjectiveEvaluation
+from slmo.errors import IngestError, Problem, StoreError
 
 # How documents become JSON text, for the engine and the fakes alike. NaN and infinities
 # are refused (PostgreSQL's JSONB would refuse them, SQLite would keep them): the same
@@ -119,3 +122,79 @@ def stored_audit_entry(entry: AuditEntry, *, entry_id: int) -> AuditEntry:
         before=plain_mapping(entry.before, f"the audit entry of {entry.kind}/{entry.name}"),
         after=plain_mapping(entry.after, f"the audit entry of {entry.kind}/{entry.name}"),
     )
+
+
+def stored_incident(incident: Incident) -> Incident:
+    """``incident`` as a store gives it back: instants in UTC. A naive instant is a
+    ``ValueError``; an end before the start an ``IngestError``."""
+    if not isinstance(incident, Incident):
+        raise TypeError(f"not an Incident: {incident!r}")
+    if incident.end is not None and as_utc(incident.end) < as_utc(incident.start):
+        raise IngestError(
+            [
+                Problem(
+                    None,
+                    "end",
+                    f"incident {incident.id} from {incident.source} ends before it starts "
+                    f"({incident.end.isoformat()} < {incident.start.isoformat()})",
+                )
+            ]
+        )
+    return Incident(
+        id=incident.id,
+        service=incident.service,
+        start=as_utc(incident.start),
+        end=None if incident.end is None else as_utc(incident.end),
+        impact=incident.impact,
+        title=incident.title,
+        source=incident.source,
+    )
+
+
+# JSON has no token for infinity or NaN (and PostgreSQL's JSONB refuses them), but a burn
+# rate is infinite when an objective's target is 100 %: such numbers are kept as this
+# one-key object, which no field of an evaluation can otherwise hold.
+_NON_FINITE = "$float"
+
+
+def _finite_json(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return {_NON_FINITE: repr(float(value))}
+    if isinstance(value, dict):
+        return {k: _finite_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_json(v) for v in value]
+    return value
+
+
+def _from_finite_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and _NON_FINITE in value:
+            return float(value[_NON_FINITE])
+        return {k: _from_finite_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_finite_json(v) for v in value]
+    return value
+
+
+def evaluation_document(record: ObjectiveEvaluation) -> dict[str, Any]:
+    """The plain document that stores ``record``, exactly as it comes back from JSON; its
+    instants must be aware (``ValueError`` otherwise, as for the audit log)."""
+    if not isinstance(record, ObjectiveEvaluation):
+        raise TypeError(f"not an ObjectiveEvaluation: {record!r}")
+    evaluation = record.evaluation
+    for instant in (evaluation.at, evaluation.window_start, evaluation.window_end):
+        as_utc(instant)
+    return json_copy(_finite_json(to_plain(record)), f"the evaluation of {record.key}")
+
+
+def evaluation_from(document: Mapping[str, Any]) -> ObjectiveEvaluation:
+    """The record stored as ``document``; a ``StoreError`` when it no longer reads."""
+    try:
+        return from_plain(ObjectiveEvaluation, _from_finite_json(document))
+    except (KeyError, TypeError, ValueError) as exc:
+        inner = document.get("evaluation")
+        name = f"{document.get('agreement')}/{inner.get('objective') if isinstance(inner, Mapping) else None}"
+        raise StoreError(
+            f"a stored evaluation of {name} cannot be read: {exc!r}", key="error.store.unreadable", name=name
+        ) from exc

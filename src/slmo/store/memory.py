@@ -12,24 +12,41 @@ as the SQL store does where a use case could tell the difference:
 - objects go through ``to_plain``/``from_plain``, so a fake never hands back the very
   instance it was given, and an object that would not survive the database fails here too.
 
+Measurements are in ``memory_measurements``: the SQL store's own chunks, in dictionaries.
+Evaluations are kept as the documents the database keeps.
+
 No SQLAlchemy is imported, so unit tests stay fast.
 """
 
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.kinds import CatalogueObject
-from slmo.core.ports import AuditLog, CatalogueRepository
+from slmo.core.model.results import ObjectiveEvaluation
+from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository
 from slmo.errors import ConflictError
-from slmo.store.documents import document_of, object_from, sort_key, stored_audit_entry
+from slmo.store.documents import (
+    as_utc,
+    document_of,
+    evaluation_document,
+    evaluation_from,
+    object_from,
+    sort_key,
+    stored_audit_entry,
+)
+from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 
 Key = tuple[str, str]
+# An evaluation's key: agreement, objective and instant (UTC).
+EvaluationKey = tuple[str, str, dt.datetime]
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,10 @@ class MemoryStore:
 
     objects: dict[Key, _Stored] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    measurements: StoredMeasurements = field(default_factory=StoredMeasurements)
+    # Each evaluation as (id, document): the id orders records of one instant as the
+    # database's does, and is kept when the record is replaced.
+    evaluations: dict[EvaluationKey, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -71,6 +92,8 @@ class _Transaction:
         self.bases: dict[Key, _Stored | None] = {}  # what the first write of a key replaced
         self.seen: dict[Key, _Stored] = {}  # rows as first read: SQLAlchemy's identity map
         self.audit: list[AuditEntry] = []
+        self.measurements = PendingMeasurements()
+        self.evaluations: dict[EvaluationKey, tuple[int, dict[str, Any]]] = {}
 
     def read(self, key: Key) -> _Stored | None:
         """Whether the object exists is asked of the committed state every time (as a query
@@ -117,6 +140,8 @@ class _Transaction:
         self.bases.clear()
         self.seen.clear()
         self.audit.clear()
+        self.measurements.clear()
+        self.evaluations.clear()
 
 
 def _revision(stored: _Stored | None) -> int | None:
@@ -191,17 +216,71 @@ class MemoryAuditLog:
         return entries
 
 
+class MemoryEvaluationRepository:
+    def __init__(self, transaction: _Transaction) -> None:
+        self._tx = transaction
+
+    def add(self, evaluations: Sequence[ObjectiveEvaluation]) -> int:
+        """Store the records, each replacing one of the same agreement, objective and instant;
+        the number stored (repeats in ``evaluations`` count once, the last one kept)."""
+        keys: set[EvaluationKey] = set()
+        for record in evaluations:
+            document = evaluation_document(record)
+            key = (record.agreement, record.evaluation.objective, as_utc(record.evaluation.at))
+            held = self._tx.evaluations.get(key)
+            if held is None:
+                with self._tx.store.lock:
+                    held = self._tx.store.evaluations.get(key)
+            row_id = held[0] if held is not None else self._tx.store.next_id()
+            self._tx.evaluations[key] = (row_id, document)
+            keys.add(key)
+        return len(keys)
+
+    def list(
+        self,
+        *,
+        agreement: str | None = None,
+        objective: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> builtins.list[ObjectiveEvaluation]:
+        """Records with ``start <= at < end``, oldest first; with ``limit``, the newest ``limit``."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must not be negative: {limit}")
+        low = None if start is None else as_utc(start)
+        high = None if end is None else as_utc(end)
+        with self._tx.store.lock:
+            everything = dict(self._tx.store.evaluations)
+        everything.update(self._tx.evaluations)
+        found = sorted(
+            (at, row_id, document)
+            for (a, o, at), (row_id, document) in everything.items()
+            if (agreement is None or a == agreement)
+            and (objective is None or o == objective)
+            and (low is None or at >= low)
+            and (high is None or at < high)
+        )
+        if limit is not None:
+            found = found[len(found) - limit :] if limit else []
+        return [evaluation_from(document) for _, _, document in found]
+
+
 class MemoryUnitOfWork:
     """A unit of work over a ``MemoryStore``, with the SQL store's commit semantics."""
 
     catalogue: CatalogueRepository
     audit: AuditLog
+    measurements: MeasurementRepository
+    evaluations: EvaluationRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
         self._tx = _Transaction(self.store)
         self.catalogue = MemoryCatalogueRepository(self._tx)
         self.audit = MemoryAuditLog(self._tx)
+        self.measurements = MemoryMeasurementRepository(self.store.measurements, self._tx.measurements, self.store.lock)
+        self.evaluations = MemoryEvaluationRepository(self._tx)
 
     def __enter__(self) -> Self:
         return self
@@ -226,6 +305,11 @@ class MemoryUnitOfWork:
                 else:
                     db.objects[key] = stored
             db.audit.extend(tx.audit)
+            tx.measurements.commit_into(db.measurements)
+            for evaluation_key, (row_id, document) in tx.evaluations.items():
+                # Someone else may have stored the same key meanwhile: the upsert keeps their row.
+                held = db.evaluations.get(evaluation_key)
+                db.evaluations[evaluation_key] = (row_id if held is None else held[0], document)
         tx.clear()
 
     def rollback(self) -> None:

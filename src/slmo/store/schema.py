@@ -5,6 +5,11 @@ catalogue object is kept whole as its plain document (``slmo.core.model.plain``)
 than spread over a table per kind: the catalogue is small, always read as objects, and a
 new field in the model then needs no migration.
 
+Measurements are kept in chunks (``chunks`` describes the layout): one row per indicator,
+source and chunk of buckets (a UTC day), the chunk's values packed into byte strings, so
+reading a month of one-minute buckets is 30 rows. Evaluations keep their whole record as a
+document, with the columns a query filters or sorts on beside it.
+
 Every change to these classes needs an Alembic revision in ``migrations/versions``;
 ``slmo.store.engine.check`` (run by the tests) fails when the two differ.
 """
@@ -14,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Index, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import BigInteger, Float, Index, Integer, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from slmo.store.columns import UtcDateTime, json_document
@@ -78,3 +83,85 @@ class AuditRow(Base):
 
     def __repr__(self) -> str:
         return f"AuditRow({self.id}: {self.action} {self.kind}/{self.name} by {self.actor})"
+
+
+class BucketChunkRow(Base):
+    """One chunk of one indicator's buckets from one source: ``good`` and ``total`` packed
+    (``chunks.CountChunk``). The key leads with the indicator and the chunk's start, so
+    reading a span of several indicators is one range of the primary key per indicator."""
+
+    __tablename__ = "bucket_chunks"
+
+    indicator: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    chunk_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    bucket_seconds: Mapped[int] = mapped_column(Integer)
+    good: Mapped[bytes] = mapped_column(LargeBinary)
+    total: Mapped[bytes] = mapped_column(LargeBinary)
+
+    def __repr__(self) -> str:
+        return f"BucketChunkRow({self.indicator} from {self.source} at {self.chunk_start})"
+
+
+class SampleChunkRow(Base):
+    """One chunk of one indicator's samples from one source: ``sample_values`` packed
+    float64 (``chunks.ValueChunk``), NaN where absent."""
+
+    __tablename__ = "sample_chunks"
+
+    indicator: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    chunk_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    source: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    bucket_seconds: Mapped[int] = mapped_column(Integer)
+    sample_values: Mapped[bytes] = mapped_column(LargeBinary)
+
+    def __repr__(self) -> str:
+        return f"SampleChunkRow({self.indicator} from {self.source} at {self.chunk_start})"
+
+
+class IncidentRow(Base):
+    """One incident, keyed by the id its source gave it; ``end`` is NULL while it is open."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index(None, "service", "start"),)
+
+    source: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    id: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    service: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    start: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    end: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    impact: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"IncidentRow({self.source}/{self.id} on {self.service})"
+
+
+class EvaluationRow(Base):
+    """One objective's evaluation at one instant, kept whole as its document; the other
+    columns are what queries filter and sort on, copied from it."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (
+        UniqueConstraint("agreement", "objective", "at"),
+        Index(None, "objective", "at"),
+        Index(None, "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    objective: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    version: Mapped[int] = mapped_column(Integer)
+    service: Mapped[str | None] = mapped_column(String(NAME_LENGTH), nullable=True)
+    indicator: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    window_start: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    window_end: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    attainment: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # NULL for a value that is not a finite number (SQLite would turn NaN into NULL anyway).
+    budget_left: Mapped[float | None] = mapped_column(Float, nullable=True)
+    document: Mapped[dict[str, Any]] = mapped_column(json_document())
+
+    def __repr__(self) -> str:
+        return f"EvaluationRow({self.agreement}/{self.objective} at {self.at.isoformat()}: {self.status})"

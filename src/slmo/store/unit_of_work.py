@@ -16,9 +16,11 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from slmo.core.ports import AuditLog, CatalogueRepository
+from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository
 from slmo.store.documents import utc_now
+from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
+from slmo.store.measurements import SqlMeasurementRepository
 from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
 
 logger = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ class SqlUnitOfWork:
     # holds them invariant and the concrete repository types would not match.
     catalogue: CatalogueRepository
     audit: AuditLog
+    measurements: MeasurementRepository
+    evaluations: EvaluationRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -43,6 +47,8 @@ class SqlUnitOfWork:
         self._catalogue = SqlCatalogueRepository(self._session, now=now)
         self.catalogue = self._catalogue
         self.audit = SqlAuditLog(self._session)
+        self.measurements = SqlMeasurementRepository(self._session)
+        self.evaluations = SqlEvaluationRepository(self._session)
 
     def __enter__(self) -> Self:
         return self
