@@ -58,12 +58,22 @@ def slmo(*args: str) -> None:
     run(BIN / "slmo", *args)
 
 
+# The example series (examples/data) is real CPU of one cloud instance in April 2014; its
+# objective is judged at the end of the series.
+EXAMPLE_SERIES = "examples/data/ec2_cpu_utilization_825cc2.csv"
+EXAMPLE_END = "2014-04-24T00:10:00Z"
+
+
 def start() -> None:
     setup()
     say("applying the example catalogue (examples/) to the default SQLite database")
     slmo("apply", "-f", "examples/")
-    say("the catalogue")
-    slmo("get", "all")
+    say("the agreements")
+    slmo("get", "agreements")
+    say("ingesting two weeks of real CPU samples (the same file twice changes nothing)")
+    slmo("ingest", "samples", "--indicator", "report-engine-cpu", "--tz", "UTC", EXAMPLE_SERIES)
+    say(f"where the objectives stood at the end of the series, {EXAMPLE_END}")
+    slmo("status", "--at", EXAMPLE_END)
 
 
 def postgres_up(host: str = "127.0.0.1", port: int = 5432) -> bool:
