@@ -6,8 +6,9 @@ Both can express: one working range a day on chosen weekdays (optionally with a 
 break), in an IANA zone, with whole-day holidays. Four calendars: std with English holidays,
 the Saudi week with Saudi holidays, New York with a lunch break and US holidays, Sydney
 (daylight saving in the other half of the year) Monday to Saturday with explicit holiday
-dates. Each gets 2,500 random intervals and 2,500 random deadlines (10,000 of each in all),
+dates. Each gets 2,500 random intervals and 1,250 random deadlines (10,000 and 5,000 in all),
 a fifth of their instants snapped onto opening and closing times or a second off them.
+``bench/bench_clock.py`` checks 10,000 more deadlines, with pauses, against the peer.
 
 Left out, because the peer gets them wrong or cannot say them: shifts that cross midnight
 (its ``WorkDayRule.next`` looks only at the current date, so at Wed 03:00 it misses the rest
@@ -37,7 +38,7 @@ SPAN = (
     int(dt.datetime(2024, 12, 1, tzinfo=dt.UTC).timestamp()),
     int(dt.datetime(2026, 12, 31, tzinfo=dt.UTC).timestamp()),
 )
-PER_CALENDAR = 2_500
+PER_CALENDAR = 2_500  # intervals; and half as many deadlines
 expander = HolidayCalendarExpander()
 
 # Explicit dates for the peer's sake through 2026: its HolidayRule fails when no holiday
@@ -167,9 +168,10 @@ def test_elapsed_and_deadlines_equal_the_peer_to_the_second(name: str, peer_avai
         == []
     )
 
-    starts = random_instants(rng, clock, PER_CALENDAR)
-    targets = rng.integers(1, 32 * 3600, PER_CALENDAR)
-    targets[: PER_CALENDAR // 10] = rng.choice([1800, 3600, 4 * 3600, 8 * 3600], PER_CALENDAR // 10)
+    n = PER_CALENDAR // 2
+    starts = random_instants(rng, clock, n)
+    targets = rng.integers(1, 32 * 3600, n)
+    targets[: n // 10] = rng.choice([1800, 3600, 4 * 3600, 8 * 3600], n // 10)
     peer_due = [
         int((utc(int(a)) + btd.BusinessTimeDelta(rule, seconds=int(x))).timestamp())
         for a, x in zip(starts, targets, strict=True)
