@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -302,6 +302,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA, help="the NAB folder (default: ../shared/data/nab-...)")
     parser.add_argument("--backend", choices=("prometheus", "custom"), default="prometheus")
+    parser.add_argument(
+        "--control-shift",
+        type=int,
+        default=0,
+        metavar="ROWS",
+        help="a control run: move slmo's rows by ROWS x 5 minutes, so that the check must fail",
+    )
     args = parser.parse_args(argv)
 
     if args.backend == "prometheus" and (missing := prom_server.missing_tools()):
@@ -345,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         at = int(found.began)
         outcome = Outcome(setup, at)
         for label, seconds in WINDOWS.items():
-            ev = slmo_evaluation(setup, counts, label, seconds, at)
+            ours = replace(setup, grid_start=setup.grid_start + args.control_shift * STEP_SECONDS)
+            ev = slmo_evaluation(ours, counts, label, seconds, at)
             report = found.reports[label]
             outcome.rows.extend(
                 compare(setup, label, seconds, report, ev, data_end=end, queried=(found.began, found.ended))
