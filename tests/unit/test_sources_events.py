@@ -295,6 +295,19 @@ def test_a_row_that_is_not_utf8() -> None:
     assert problems_of(data) == ["events.csv:2: row: not UTF-8 text (byte 0xff at column 22)"]
 
 
+def test_nul_bytes_after_good_rows() -> None:
+    data = (HEADER + "2026-10-01T00:00:00Z,1,1\n").encode() + bytes(5000)
+    chunks, problems = read(data)
+    assert problems == [
+        "events.csv:3: row: binary data (NUL bytes), not text; the last line has no line end, so the file may be cut short"
+    ]
+    assert len(rows(chunks)) == 1
+
+
+def test_one_field() -> None:
+    assert problems_of(HEADER + "2026-10-01T00:00:00Z\n") == ["events.csv:2: row: 1 field, expected 3"]
+
+
 def test_problems_are_listed_up_to_a_limit_and_counted() -> None:
     data = HEADER + "2026-10-01T00:00:00Z,1,1\n" + "2026-10-01T00:00:00Z,2,1\n" * 300
     chunks, problems = read(data, max_problems=100)

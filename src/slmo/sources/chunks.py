@@ -281,6 +281,9 @@ class _Lines:
                 return None
         if not text.strip():
             return None
+        if "\x00" in text:  # a file padded with NULs after a crash, or binary data appended
+            self._problem(index, [("row", f"binary data (NUL bytes), not text{self._cut_short(index)}")])
+            return None
         record = records.record(text, self._cut_short(index))
         if isinstance(record, str):
             self._problem(index, [("row", record)])

@@ -73,7 +73,8 @@ class Records:
         except csv.Error as exc:
             return f"not valid CSV ({exc}){cut_short}"
         if len(fields) != self.table.width:
-            return f"{len(fields)} fields, expected {self.table.width}{cut_short}"
+            found = f"{len(fields)} field" + ("" if len(fields) == 1 else "s")
+            return f"{found}, expected {self.table.width}{cut_short}"
         return {name: fields[at] for name, at in self.table.positions.items()}
 
     def read(self, record: Mapping[str, object], cut_short: str) -> dict[str, Any] | Broken:
