@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from slmo.core.engine import clock_pauses
@@ -65,6 +66,8 @@ def test_instants_and_deadlines_outside_the_span_are_clear_errors() -> None:
     assert err.value.key == "error.clock_span"
     with pytest.raises(ConfigurationError, match=r"instant .* is outside the span"):
         CLOCK.cumulative([-1])
+    with pytest.raises(ConfigurationError, match="end 9223372036854775807 s is outside the span"):
+        CLOCK.elapsed([0], [np.iinfo(np.int64).max])
     with pytest.raises(ConfigurationError, match="a deadline falls after 1970-01-01T00:01:40Z"):
         CLOCK.deadline([0], [21])
     assert CLOCK.deadline([0], [20]).tolist() == [40]

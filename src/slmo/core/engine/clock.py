@@ -37,7 +37,10 @@ Seconds = NDArray[np.int64]
 
 
 def _iso(at: int) -> str:
-    return dt.datetime.fromtimestamp(at, dt.UTC).isoformat().replace("+00:00", "Z")
+    try:
+        return dt.datetime.fromtimestamp(at, dt.UTC).isoformat().replace("+00:00", "Z")
+    except (OverflowError, OSError, ValueError):  # far outside datetime's years: say the number
+        return f"{at} s"
 
 
 def is_breached(elapsed: ArrayLike, target: ArrayLike) -> NDArray[np.bool_]:
