@@ -158,4 +158,4 @@ def test_history_of_a_past_month(applied: Cli, tmp_path: Path) -> None:
 
 
 def test_evaluate_stores_evaluations(applied: Cli) -> None:
-    assert "8 evaluation(s) stored" in applied("evaluate", "--at", AT).stdout
+    assert "9 evaluation(s) stored" in applied("evaluate", "--at", AT).stdout
