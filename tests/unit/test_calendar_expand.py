@@ -134,3 +134,39 @@ def test_maintenance_running_into_the_span_is_clipped() -> None:
     )
     got = spans(RIYADH, expander.excluded_intervals(cal, at(RIYADH, 2026, 10, 2), at(RIYADH, 2026, 10, 3)))
     assert got == [("Fri 02 00:00", "Fri 02 01:00"), ("Fri 02 23:00", "Sat 03 00:00")]
+
+
+def test_maintenance_lasts_its_duration_across_daylight_saving() -> None:
+    # A 2 h window at 01:00 New York time: on 8 March 2026 (spring forward at 02:00) and on
+    # 1 November 2026 (fall back at 02:00) it still lasts two real hours.
+    cal = calendar(
+        '  timeZone: America/New_York\n  exclusions:\n    - {rrule: "FREQ=DAILY;BYHOUR=1;BYMINUTE=0", duration: 2h}\n'
+    )
+    for day in ((2026, 3, 8), (2026, 11, 1)):
+        starts, ends = expander.excluded_intervals(cal, at(NEW_YORK, *day), at(NEW_YORK, *day, 12))
+        assert (ends - starts).tolist() == [7200]
+
+
+def test_rrule_until_in_utc_or_floating() -> None:
+    for until in ("20261005T000000Z", "20261005T000000", "20261005"):
+        cal = calendar(
+            f'  timeZone: Asia/Riyadh\n  exclusions:\n    - {{rrule: "FREQ=DAILY;BYHOUR=1;UNTIL={until}", duration: 1h}}\n'
+        )
+        got = spans(RIYADH, expander.excluded_intervals(cal, at(RIYADH, 2026, 10, 3), at(RIYADH, 2026, 10, 8)))
+        assert got == [("Sat 03 01:00", "Sat 03 02:00"), ("Sun 04 01:00", "Sun 04 02:00")], until
+
+
+def test_bad_rrule_is_refused_at_load_with_its_line() -> None:
+    from slmo.errors import SpecError
+
+    try:
+        calendar('  timeZone: Asia/Riyadh\n  exclusions:\n    - {rrule: "FREQ=SOMETIMES", duration: 1h}\n')
+    except SpecError as exc:
+        assert str(exc).startswith("c.yaml:7:8: spec.exclusions[0].rrule: not an RFC 5545 rule")
+    else:
+        raise AssertionError("a bad rule was accepted")
+
+
+def test_backwards_span_is_empty() -> None:
+    starts, ends = expander.service_intervals(calendar("  timeZone: UTC\n"), 5000, 1000)
+    assert starts.size == ends.size == 0

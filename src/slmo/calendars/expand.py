@@ -12,7 +12,9 @@ Rules, each a choice the agreement may rely on:
   explicit date with ``hours`` opens only those hours that day, whatever the weekday.
 - Exclusions (agreed maintenance) are kept apart from service hours; a recurring one follows
   its RFC 5545 rule in the calendar's zone, from the exclusion's ``start`` if it has one, else
-  from 2000-01-01 00:00 local time, each occurrence lasting its ``duration``.
+  from 2000-01-01 00:00 local time; each occurrence lasts its ``duration`` of real time, also
+  across a daylight-saving change. A one-off exclusion given without an offset is read in the
+  calendar's zone.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import zoneinfo
 
 import holidays
 import numpy as np
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rrulestr
 from numpy.typing import NDArray
 
 from slmo.core.engine.coverage import merge
@@ -75,6 +77,9 @@ class HolidayCalendarExpander:
     def service_intervals(self, calendar: Calendar, start: int, end: int) -> Intervals:
         """Service hours overlapping ``[start, end)`` as sorted, merged intervals (clipped)."""
         zone = zoneinfo.ZoneInfo(calendar.time_zone)
+        if end <= start:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty.copy()
         if calendar.always_open and not calendar.holiday_countries and not calendar.holiday_dates:
             return np.array([start], dtype=np.int64), np.array([end], dtype=np.int64)
         # A range may start the day before and run past midnight into the span.
@@ -104,21 +109,46 @@ class HolidayCalendarExpander:
         for exclusion in calendar.exclusions:
             if exclusion.rrule is None:
                 if exclusion.start is not None and exclusion.end is not None:
-                    starts.append(_epoch(exclusion.start))
-                    ends.append(_epoch(exclusion.end))
+                    starts.append(_epoch(_in_zone(exclusion.start, zone)))
+                    ends.append(_epoch(_in_zone(exclusion.end, zone)))
                 continue
-            duration = dt.timedelta(seconds=exclusion.duration_seconds or 0)
-            anchor = exclusion.start.astimezone(zone).replace(tzinfo=None) if exclusion.start else _RRULE_ANCHOR
-            rule = rrulestr(exclusion.rrule, dtstart=anchor)
-            window_start = dt.datetime.fromtimestamp(start, zone).replace(tzinfo=None) - duration
-            window_end = dt.datetime.fromtimestamp(end, zone).replace(tzinfo=None)
-            for occurrence in rule.between(window_start, window_end, inc=True):
-                starts.append(_epoch(occurrence.replace(tzinfo=zone)))
-                ends.append(_epoch((occurrence + duration).replace(tzinfo=zone)))
+            duration = exclusion.duration_seconds or 0
+            anchor = _in_zone(exclusion.start, zone) if exclusion.start else _RRULE_ANCHOR.replace(tzinfo=zone)
+            rule = recurrence(exclusion.rrule, anchor)
+            after = dt.datetime.fromtimestamp(start - duration, zone)
+            before = dt.datetime.fromtimestamp(end, zone)
+            for occurrence in rule.between(after, before, inc=True):
+                begin = _epoch(occurrence)
+                starts.append(begin)
+                ends.append(begin + duration)
         return _clip_merge(starts, ends, start, end)
 
-    def has_working_time(self, calendar: Calendar) -> bool:
-        return calendar.always_open or any(r.minutes > 0 for d in Weekday for r in calendar.hours_on(d))
+
+def _in_zone(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
+
+
+def recurrence(text: str, anchor: dt.datetime) -> rrule:
+    """An RFC 5545 rule from an aware anchor. ``UNTIL`` may be UTC (``...Z``, as the RFC asks
+    with a zoned start) or floating, which is read in the anchor's zone, as people mean it."""
+    parts = [p.strip() for p in text.split(";") if p.strip()]
+    untils = [p.split("=", 1)[1] for p in parts if p.upper().startswith("UNTIL=")]
+    rest = ";".join(p for p in parts if not p.upper().startswith("UNTIL="))
+    try:
+        parsed = rrulestr(rest, dtstart=anchor)
+        until = _until(untils[0], anchor) if untils else None
+    except ValueError as exc:
+        raise ConfigurationError(f"rrule {text!r}: {exc}", key="error.rrule", rule=text, reason=str(exc)) from None
+    if not isinstance(parsed, rrule):
+        raise ConfigurationError(f"rrule {text!r}: one rule expected", key="error.rrule", rule=text, reason="a set")
+    return parsed if until is None else parsed.replace(until=until)
+
+
+def _until(value: str, anchor: dt.datetime) -> dt.datetime:
+    utc = value.upper().endswith("Z")
+    text = value.rstrip("Zz")
+    moment = dt.datetime.strptime(text, "%Y%m%dT%H%M%S" if "T" in text.upper() else "%Y%m%d")
+    return moment.replace(tzinfo=dt.UTC).astimezone(anchor.tzinfo) if utc else moment.replace(tzinfo=anchor.tzinfo)
 
 
 def _clip_merge(starts: list[int], ends: list[int], lo: int, hi: int) -> Intervals:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dateutil.rrule import rrulestr
 from pydantic_core import PydanticCustomError
 
 from slmo.core import model as m
@@ -181,6 +182,19 @@ def _calendar(doc: d.CalendarDocument, common: dict[str, Any], findings: list[Fi
         dates.append(
             m.HolidayDates(start=start, end=end, name=h.name, hours=None if day_hours is None else tuple(day_hours))
         )
+    for i, e in enumerate(s.exclusions):
+        if e.rrule is not None:
+            try:
+                rrulestr(";".join(p for p in e.rrule.split(";") if not p.strip().upper().startswith("UNTIL=")))
+            except ValueError as exc:
+                findings.append(
+                    Finding(
+                        ("spec", "exclusions", i, "rrule"),
+                        "rrule",
+                        "not an RFC 5545 rule: {reason}",
+                        {"reason": str(exc)},
+                    )
+                )
     calendar = m.Calendar(
         **common,
         time_zone=s.timeZone,
