@@ -148,12 +148,18 @@ def test_maintenance_lasts_its_duration_across_daylight_saving() -> None:
 
 
 def test_rrule_until_in_utc_or_floating() -> None:
-    for until in ("20261005T000000Z", "20261005T000000", "20261005"):
-        cal = calendar(
-            f'  timeZone: Asia/Riyadh\n  exclusions:\n    - {{rrule: "FREQ=DAILY;BYHOUR=1;UNTIL={until}", duration: 1h}}\n'
-        )
+    # Midnight UTC on 5 October is 03:00 in Riyadh, after that day's 01:00 occurrence; a
+    # floating UNTIL is local midnight, before it.
+    expected = {
+        "20261005T000000Z": ["Sat 03", "Sun 04", "Mon 05"],
+        "20261005T000000": ["Sat 03", "Sun 04"],
+        "20261005": ["Sat 03", "Sun 04"],
+    }
+    for until, days in expected.items():
+        rule = f"FREQ=DAILY;BYHOUR=1;UNTIL={until}"
+        cal = calendar(f'  timeZone: Asia/Riyadh\n  exclusions:\n    - {{rrule: "{rule}", duration: 1h}}\n')
         got = spans(RIYADH, expander.excluded_intervals(cal, at(RIYADH, 2026, 10, 3), at(RIYADH, 2026, 10, 8)))
-        assert got == [("Sat 03 01:00", "Sat 03 02:00"), ("Sun 04 01:00", "Sun 04 02:00")], until
+        assert got == [(f"{d} 01:00", f"{d} 02:00") for d in days], until
 
 
 def test_bad_rrule_is_refused_at_load_with_its_line() -> None:
