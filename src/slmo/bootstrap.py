@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from slmo.core.ports import CalendarExpander, Clock, ForeignFormat, MeasurementReader, SpecCodec, UnitOfWorkFactory
 from slmo.services.catalogue import CatalogueService
+from slmo.services.clock import ClockService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
@@ -36,7 +37,8 @@ class Slmo:
     interchange: InterchangeService
     evaluation: EvaluationService
     ingest: IngestService
-    clock: Clock
+    clock: ClockService
+    time: Clock
     _engine: Engine | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -88,14 +90,16 @@ def _formats() -> Mapping[str, Callable[[], ForeignFormat]]:
 
 def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engine | None) -> Slmo:
     codec = _codec()
+    calendars = _calendars()
     catalogue = CatalogueService(uow, codec, clock)
     return Slmo(
         settings=settings,
         catalogue=catalogue,
         interchange=InterchangeService(catalogue, _formats()),
-        evaluation=EvaluationService(uow, _calendars(), clock),
+        evaluation=EvaluationService(uow, calendars, clock),
         ingest=IngestService(uow, _reader(), clock),
-        clock=clock,
+        clock=ClockService(codec, calendars),
+        time=clock,
         _engine=engine,
     )
 

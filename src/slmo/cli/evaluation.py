@@ -131,9 +131,7 @@ def status(ctx: typer.Context, at: At = None, objective: ObjectiveOpt = None, js
     c = context(ctx)
     when = parse_instant(ctx, at)
     items = c.slmo.evaluation.status(when, objective)
-    _print(
-        c, items, json_output, c.t("cli.status_title", at=(when or c.slmo.clock.now()).isoformat(timespec="seconds"))
-    )
+    _print(c, items, json_output, c.t("cli.status_title", at=(when or c.slmo.time.now()).isoformat(timespec="seconds")))
 
 
 def evaluate(ctx: typer.Context, at: At = None, objective: ObjectiveOpt = None, json_output: JsonOpt = False) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from slmo.cli import catalogue, evaluation
+from slmo.cli.clock import clock_app
 from slmo.cli.context import CliContext
 from slmo.cli.database import db_app
 from slmo.cli.errors import report
@@ -57,6 +58,7 @@ app.command()(evaluation.evaluate)
 app.command()(evaluation.history)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(import_app, name="import")
+app.add_typer(clock_app, name="clock")
 app.add_typer(db_app, name="db")
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from slmo.core.model.audit import AuditEntry
-from slmo.core.model.calendar import Calendar
+from slmo.core.model.calendar import Calendar, TimeRange
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.results import ObjectiveEvaluation
@@ -201,6 +201,13 @@ class CalendarExpander(Protocol):
         self, calendar: Calendar, start: int, end: int
     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Agreed maintenance overlapping ``[start, end)`` as merged intervals."""
+        ...
+
+    def closed_days(
+        self, calendar: Calendar, first: dt.date, last: dt.date
+    ) -> dict[dt.date, tuple[TimeRange, ...] | None]:
+        """Days from ``first`` to ``last`` that differ from the weekly hours: ``None`` when closed,
+        else that day's hours (a partial day)."""
         ...
 
 
