@@ -17,13 +17,13 @@ from jsonschema import Draft7Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT7
 from ruamel.yaml import YAML
-from tests.conftest import require
 
 from slmo.core import model as m
 from slmo.errors import SpecError
 from slmo.spec.openslo import OpenSloFormat
 from slmo.spec.openslo_reader import plain
 from slmo.spec.yaml_source import parse_documents
+from tests.conftest import require
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus" / "openslo"

@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import require
 
 from slmo.core import model as m
 from slmo.core.ports import Imported
 from slmo.errors import SpecError
 from slmo.spec.sloth import SlothFormat
+from tests.conftest import require
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus" / "sloth"
