@@ -204,7 +204,10 @@ def _parse_width(text: _Text, width: int, zone: dt.tzinfo | None) -> tuple[NDArr
 
     # The tail after the seconds: Z, ±HH:MM or nothing, each after an optional fraction.
     last = digits.byte(rest, width - 17) if width <= 24 else text.byte(width - 1)
-    zulu = np.isin(last, _ZULU) & _fraction_ok(text, width - 1)
+    zulu = np.isin(last, _ZULU)
+    if width > _SHORTEST + 1 and zulu.any():  # a fraction before the Z: check only those rows
+        rows = np.flatnonzero(zulu)
+        zulu[rows] = _fraction_ok(text.subset(rows), width - 1)
     offset = np.zeros(wall.shape[0], dtype=np.int64)
     numeric = np.zeros(wall.shape[0], dtype=np.bool_)
     if width >= _SHORTEST + 6:
@@ -276,7 +279,13 @@ def _wall_to_epoch(wall: NDArray[np.int64], zone: dt.tzinfo) -> tuple[NDArray[np
     path (``known`` False), which handles repeated and skipped times exactly.
     """
     days = wall // DAY
-    unique, inverse = np.unique(days, return_inverse=True)
+    if not days.shape[0]:
+        return wall, np.ones(0, dtype=np.bool_)
+    if (days[1:] >= days[:-1]).all():  # in time order: runs of one day, no sort needed
+        firsts = np.flatnonzero(np.concatenate([[True], days[1:] != days[:-1]]))
+        unique, inverse = days[firsts], np.repeat(np.arange(firsts.shape[0]), np.diff(firsts, append=days.shape[0]))
+    else:
+        unique, inverse = np.unique(days, return_inverse=True)
     offsets = np.zeros(unique.shape[0], dtype=np.int64)
     steady = np.zeros(unique.shape[0], dtype=np.bool_)
     for i, day in enumerate(unique.tolist()):
