@@ -311,13 +311,19 @@ class _Grid:
 
 
 class CountGrid(_Grid):
-    """Bucket series of many indicators being read: ``add`` every stored chunk, then ``series``."""
+    """Bucket series of many indicators being read: ``add`` every stored chunk, then ``series``.
+
+    The result starts as zeros (pages the kernel hands out untouched), each chunk is copied
+    in once with presence beside it, and one pass at the end turns the -1 of absent buckets
+    into 0: on a machine where first touching fresh memory is what costs, that is the least.
+    """
 
     def __init__(self, indicators: Sequence[str], start: int, end: int, bucket_seconds: int) -> None:
         super().__init__(indicators, start, end, bucket_seconds)
         shape = (len(self.rows), self.count)
         self.good = np.zeros(shape, dtype=np.int64)
-        self.total = np.full(shape, ABSENT, dtype=np.int64)
+        self.total = np.zeros(shape, dtype=np.int64)
+        self.present = np.zeros(shape, dtype=np.bool_)
 
     def add(self, indicator: str, chunk: CountChunk) -> None:
         row = self.rows[indicator]
@@ -331,12 +337,15 @@ class CountGrid(_Grid):
         g, t = good[lo - first : hi - first], total[lo - first : hi - first]
         if (row, chunk.start) in self.filled:
             held = self.total[row, lo:hi]
-            self.total[row, lo:hi] = np.where(t >= 0, np.maximum(held, 0) + t, held)
+            np.maximum(held, 0, out=held)
+            held += np.maximum(t, 0)
             self.good[row, lo:hi] += g  # good is 0 where absent
+            self.present[row, lo:hi] |= t >= 0
         else:
             self.filled.add((row, chunk.start))
             self.good[row, lo:hi] = g
             self.total[row, lo:hi] = t
+            self.present[row, lo:hi] = t >= 0
 
     def _add_finer(self, indicator: str, row: int, chunk: CountChunk, good: NDArray[Any], total: NDArray[Any]) -> None:
         self.coarser(indicator, chunk.bucket_seconds)
@@ -347,9 +356,9 @@ class CountGrid(_Grid):
         line[where] = np.maximum(line[where], 0)
         np.add.at(line, where, total[take])
         np.add.at(self.good[row], where, good[take])
+        self.present[row, where] = True
 
     def series(self) -> dict[str, BucketSeries]:
-        present = self.total >= 0
         np.maximum(self.total, 0, out=self.total)
         return {
             name: BucketSeries(
@@ -357,7 +366,7 @@ class CountGrid(_Grid):
                 bucket_seconds=self.bucket_seconds,
                 good=self.good[row],
                 total=self.total[row],
-                present=present[row],
+                present=self.present[row],
             )
             for name, row in self.rows.items()
         }

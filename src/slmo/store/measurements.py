@@ -191,14 +191,11 @@ class SqlMeasurementRepository:
             )
 
     def _check_length(self, connection: Connection, table: Table, write: Write) -> None:
-        """Refuse a batch whose bucket length is not the one stored for its indicator."""
-        statement = (
-            select(table.c.bucket_seconds)
-            .where(table.c.indicator == write.indicator, table.c.bucket_seconds != write.bucket_seconds)
-            .limit(1)
-        )
+        """Refuse a batch whose bucket length is not the one stored for its indicator. Every
+        write keeps to that one length, so any one chunk of the indicator tells it."""
+        statement = select(table.c.bucket_seconds).where(table.c.indicator == write.indicator).limit(1)
         stored = connection.execute(statement).scalar_one_or_none()
-        if stored is not None:
+        if stored is not None and stored != write.bucket_seconds:
             raise length_refusal(write, _what(table), stored)
 
     def read_buckets(self, indicator: str, start: int, end: int, bucket_seconds: int) -> BucketSeries:
