@@ -187,6 +187,20 @@ def test_a_read_at_a_multiple_of_the_stored_bucket_length_is_aggregated(uow_fact
         uow.measurements.read_buckets("payments-success", MIDNIGHT, MIDNIGHT + 90, 90)
 
 
+def test_a_refused_read_leaves_the_unit_of_work_usable(uow_factory: UowFactory) -> None:
+    # Enough chunks that PostgreSQL is still sending rows when the refusal is found.
+    days = 1000
+    starts = MIDNIGHT + np.arange(days, dtype=np.int64) * DAY
+    write(uow_factory, batch(starts.tolist(), [1] * days, [1] * days))
+    with uow_factory() as uow:
+        with pytest.raises(StoreError, match="60-second buckets stored and cannot be read in 90-second"):
+            uow.measurements.read_buckets("payments-success", MIDNIGHT, MIDNIGHT + days * DAY, 90)
+        assert read_in(uow, MIDNIGHT, MIDNIGHT + MINUTE).total.tolist() == [1]
+        uow.measurements.write_buckets(batch(minutes(1), [2], [2]))
+        uow.commit()
+    assert read(uow_factory, MIDNIGHT, MIDNIGHT + 2 * MINUTE).total.tolist() == [1, 2]
+
+
 def test_a_batch_at_another_bucket_length_is_refused(uow_factory: UowFactory) -> None:
     write(uow_factory, batch(minutes(0), [1], [1]))
     with uow_factory() as uow, pytest.raises(IngestError, match="60-second buckets stored; these are 300-second"):

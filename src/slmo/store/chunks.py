@@ -275,7 +275,14 @@ def check_read(start: int, end: int, bucket_seconds: int) -> int:
 
 
 class _Grid:
-    """Dense rows over ``[start, end)``, one per indicator, that stored chunks are placed into."""
+    """Dense rows over ``[start, end)``, one per indicator, that stored chunks are placed into.
+
+    A chunk that cannot be placed (damaged, or of a bucket length the grid cannot be built
+    from) does not raise at ``add`` but at ``series``, once every row is read: PostgreSQL
+    would cancel a streamed query left part-read, and abort the unit of work's transaction
+    with it, where SQLite would not; this way a refused read leaves the unit of work usable
+    on both.
+    """
 
     def __init__(self, indicators: Sequence[str], start: int, end: int, bucket_seconds: int) -> None:
         self.count = check_read(start, end, bucket_seconds)
@@ -283,6 +290,23 @@ class _Grid:
         self.rows = {name: i for i, name in enumerate(dict.fromkeys(indicators))}
         # Chunks already placed, by (row, chunk start): a second source's chunk combines.
         self.filled: set[tuple[int, int]] = set()
+        self.failure: StoreError | None = None
+
+    def add(self, indicator: str, chunk: Any) -> None:
+        """Place a stored chunk of ``indicator``; a failure is kept for ``series``."""
+        if self.failure is not None:
+            return
+        try:
+            self._place(self.rows[indicator], indicator, chunk)
+        except StoreError as exc:
+            self.failure = exc
+
+    def _place(self, row: int, indicator: str, chunk: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _raise_failure(self) -> None:
+        if self.failure is not None:
+            raise self.failure
 
     def overlap(self, chunk_start: int, length: int) -> tuple[int, int, int]:
         """Where a chunk of ``length`` buckets of this grid's length lands: grid slice
@@ -325,8 +349,7 @@ class CountGrid(_Grid):
         self.total = np.zeros(shape, dtype=np.int64)
         self.present = np.zeros(shape, dtype=np.bool_)
 
-    def add(self, indicator: str, chunk: CountChunk) -> None:
-        row = self.rows[indicator]
+    def _place(self, row: int, indicator: str, chunk: CountChunk) -> None:
         good, total = chunk.arrays()
         if chunk.bucket_seconds != self.bucket_seconds:
             self._add_finer(indicator, row, chunk, good, total)
@@ -359,6 +382,7 @@ class CountGrid(_Grid):
         self.present[row, where] = True
 
     def series(self) -> dict[str, BucketSeries]:
+        self._raise_failure()
         np.maximum(self.total, 0, out=self.total)
         return {
             name: BucketSeries(
@@ -379,8 +403,7 @@ class ValueGrid(_Grid):
         super().__init__(indicators, start, end, bucket_seconds)
         self.values = np.full((len(self.rows), self.count), np.nan, dtype=np.float64)
 
-    def add(self, indicator: str, chunk: ValueChunk) -> None:
-        row = self.rows[indicator]
+    def _place(self, row: int, indicator: str, chunk: ValueChunk) -> None:
         values = chunk.array()
         if chunk.bucket_seconds != self.bucket_seconds:
             self.coarser(indicator, chunk.bucket_seconds)
@@ -400,6 +423,7 @@ class ValueGrid(_Grid):
             self.values[row, lo:hi] = v
 
     def series(self) -> dict[str, SampleSeries]:
+        self._raise_failure()
         return {
             name: SampleSeries(start=self.start, bucket_seconds=self.bucket_seconds, values=self.values[row])
             for name, row in self.rows.items()
