@@ -113,3 +113,39 @@ def test_schema_is_json_schema(cli: Cli) -> None:
 def test_db_check_after_upgrade(cli: Cli) -> None:
     assert "revision" in cli("db", "upgrade").stdout
     assert "matches the models" in cli("db", "check").stdout
+
+
+def test_import_openslo_and_sloth_then_export_openslo(cli: Cli, tmp_path: Path) -> None:
+    from tests.conftest import SHARED, require
+
+    corpus = SHARED / "corpus"
+    require(corpus.is_dir(), f"{corpus} is missing")
+    cli("apply", "-f", str(EXAMPLES))
+    sloth = corpus / "sloth" / "examples" / "getting-started.yml"
+    first = cli("import", "sloth", str(sloth)).stdout
+    assert "created" in first
+    assert "0 created, 0 changed" in cli("import", "sloth", str(sloth)).stdout
+    openslo = corpus / "openslo" / "examples" / "budgeting-method" / "ratio-timeslices.yaml"
+    imported = cli("import", "openslo", str(openslo))
+    assert "Agreement/web-shop created" in imported.stdout
+    exported = cli("export", "--format", "openslo").stdout
+    assert "apiVersion: openslo/v1" in exported and "name: main-page" in exported
+
+
+def test_import_never_replaces_an_existing_service(cli: Cli, tmp_path: Path) -> None:
+    from tests.conftest import SHARED, require
+
+    spec = tmp_path / "sloth.yml"
+    spec.write_text(
+        "version: prometheus/v1\nservice: eportal\nslos:\n  - name: requests\n    objective: 99.9\n"
+        "    sli:\n      events:\n        error_query: sum(rate(errors[{{.window}}]))\n"
+        "        total_query: sum(rate(total[{{.window}}]))\n    alerting:\n      page_alert: {disable: true}\n"
+        "      ticket_alert: {disable: true}\n",
+        encoding="utf-8",
+    )
+    require(SHARED.is_dir(), f"{SHARED} is missing")
+    cli("apply", "-f", str(EXAMPLES))
+    out = cli("import", "sloth", str(spec)).stdout
+    assert "Service/eportal unchanged" in out
+    shown = json.loads(cli("get", "service", "eportal", "-o", "json").stdout)
+    assert shown["spec"]["tier"] == 1 and shown["metadata"]["displayName"]["ar"]

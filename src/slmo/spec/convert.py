@@ -6,6 +6,7 @@ output apply unchanged.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +14,6 @@ from dateutil.rrule import rrulestr
 from pydantic_core import PydanticCustomError
 
 from slmo.core import model as m
-from slmo.core.model.duration import parse_duration
-from slmo.core.model.objective import FIXED_UNIT_SECONDS
 from slmo.spec import documents as d
 from slmo.spec.fields import Texts, parse_time_range
 
@@ -238,7 +237,12 @@ def _indicator(doc: d.IndicatorDocument, common: dict[str, Any]) -> m.Indicator:
         ratio=None
         if s.ratio is None
         else m.RatioSpec(
-            good=_query(s.ratio.good), bad=_query(s.ratio.bad), total=_query(s.ratio.total), counter=s.ratio.counter
+            good=_query(s.ratio.good),
+            bad=_query(s.ratio.bad),
+            total=_query(s.ratio.total),
+            raw=_query(s.ratio.raw),
+            raw_type=s.ratio.rawType,
+            counter=s.ratio.counter,
         ),
         threshold=None
         if s.threshold is None
@@ -263,40 +267,32 @@ def _indicator(doc: d.IndicatorDocument, common: dict[str, Any]) -> m.Indicator:
     )
 
 
+_WINDOW = re.compile(r"^\s*(\d+)\s*([mhdwMQY])\s*$")
+
+
 def _window(w: d.WindowSpec, path: tuple[str | int, ...], findings: list[Finding]) -> m.Window:
-    if w.rolling is not None:
-        seconds = parse_duration(w.rolling)
-        if seconds is None or seconds <= 0 or seconds % 60:
-            findings.append(
-                Finding(
-                    (*path, "rolling"),
-                    "window_rolling",
-                    "{value!r} is not a rolling window such as 30d, 4w or 24h",
-                    {"value": w.rolling},
-                )
-            )
-            return m.Window(length=30, unit=m.WindowUnit.DAY, rolling=True)
-        for unit in (m.WindowUnit.WEEK, m.WindowUnit.DAY, m.WindowUnit.HOUR, m.WindowUnit.MINUTE):
-            size = FIXED_UNIT_SECONDS[unit]
-            if seconds % size == 0:
-                return m.Window(length=seconds // size, unit=unit, rolling=True, time_zone=w.timeZone, start=w.start)
-    text = (w.calendar or "").strip()
-    if text in _CALENDAR_UNITS:
-        return m.Window(length=1, unit=_CALENDAR_UNITS[text], rolling=False, time_zone=w.timeZone, start=w.start)
-    number, unit_letter = text[:-1], text[-1:]
-    if number.isdigit() and int(number) > 0 and unit_letter in ("w", "M", "Q", "Y"):
+    """``rolling: 28d`` or ``calendar: month`` (or ``calendar: 2M``), the unit kept as written."""
+    rolling = w.rolling is not None
+    text = (w.rolling if rolling else w.calendar) or ""
+    if not rolling and text.strip() in _CALENDAR_UNITS:
         return m.Window(
-            length=int(number), unit=m.WindowUnit(unit_letter), rolling=False, time_zone=w.timeZone, start=w.start
+            length=1, unit=_CALENDAR_UNITS[text.strip()], rolling=False, time_zone=w.timeZone, start=w.start
         )
-    findings.append(
-        Finding(
-            (*path, "calendar"),
-            "window_calendar",
-            "{value!r} is not a calendar window: week, month, quarter, year, or like 2M",
-            {"value": text},
+    match = _WINDOW.match(text)
+    if match is None or int(match.group(1)) == 0:
+        field = "rolling" if rolling else "calendar"
+        expected = "30d, 4w, 24h or 1M" if rolling else "week, month, quarter, year, or like 2M"
+        findings.append(
+            Finding(
+                (*path, field),
+                f"window_{field}",
+                "{value!r} is not a " + field + " window such as " + expected,
+                {"value": text},
+            )
         )
-    )
-    return m.Window(length=1, unit=m.WindowUnit.MONTH, rolling=False)
+        return m.Window(length=30, unit=m.WindowUnit.DAY, rolling=True)
+    unit = m.WindowUnit(match.group(2))
+    return m.Window(length=int(match.group(1)), unit=unit, rolling=rolling, time_zone=w.timeZone, start=w.start)
 
 
 def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[Finding]) -> m.Agreement:

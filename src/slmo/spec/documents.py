@@ -163,6 +163,8 @@ class RatioIndicatorSpec(Strict):
     good: QuerySpec | None = None
     bad: QuerySpec | None = None
     total: QuerySpec | None = None
+    raw: QuerySpec | None = Field(default=None, description="a ratio computed upstream, instead of good/bad and total")
+    rawType: Literal["success", "failure"] | str | None = Field(default=None, description="what raw measures")
     counter: bool | None = None
 
     @model_validator(mode="after")
@@ -276,12 +278,18 @@ class WindowSpec(Strict):
     rolling: str | None = Field(default=None, description="a rolling window: 30d, 4w, 24h")
     calendar: str | None = Field(default=None, description="a calendar window: week, month, quarter, year, or 2M")
     timeZone: TimeZone | None = None
-    start: AwareDatetime | None = None
+    start: dt.datetime | None = Field(
+        default=None, description="where periods are counted from: with an offset, or wall-clock time in timeZone"
+    )
 
     @model_validator(mode="after")
     def _one_form(self) -> WindowSpec:
         if (self.rolling is None) == (self.calendar is None):
             raise PydanticCustomError("window_form", "give rolling (e.g. 30d) or calendar (e.g. month)", {})
+        if self.start is not None and self.start.utcoffset() is None and self.timeZone is None:
+            raise PydanticCustomError(
+                "naive_datetime", "start {value} has no UTC offset; give one, or a timeZone", {"value": str(self.start)}
+            )
         return self
 
 

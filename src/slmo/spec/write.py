@@ -171,6 +171,8 @@ def _indicator(i: m.Indicator) -> dict[str, Any]:
                     "good": _query(i.ratio.good),
                     "bad": _query(i.ratio.bad),
                     "total": _query(i.ratio.total),
+                    "raw": _query(i.ratio.raw),
+                    "rawType": i.ratio.raw_type,
                     "counter": i.ratio.counter,
                 }
             ),
@@ -201,7 +203,7 @@ def _indicator(i: m.Indicator) -> dict[str, Any]:
 def _window(w: m.Window) -> dict[str, Any]:
     if w.rolling:
         form: dict[str, Any] = {"rolling": f"{w.length}{w.unit.value}"}
-    elif w.length == 1:
+    elif w.length == 1 and w.unit in _CALENDAR_WORDS:
         form = {"calendar": _CALENDAR_WORDS[w.unit]}
     else:
         form = {"calendar": f"{w.length}{w.unit.value}"}

@@ -157,7 +157,11 @@ def window_at(
     tz = window.time_zone or time_zone or "UTC"
     if window.rolling:
         return rolling_window(at, window.length, window.unit, tz)
-    return calendar_period(at, window.unit, tz, length=window.length, week_start=week_start, anchor=window.start)
+    anchor = window.start
+    if anchor is not None and anchor.utcoffset() is None:
+        # OpenSLO writes a calendar window's startTime as wall-clock time in its timeZone.
+        anchor = anchor.replace(tzinfo=zone(tz))
+    return calendar_period(at, window.unit, tz, length=window.length, week_start=week_start, anchor=anchor)
 
 
 _LABELS = (
