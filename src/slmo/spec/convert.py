@@ -339,6 +339,7 @@ def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[
                     alert_policies=tuple(o.alertPolicies),
                     labels=dict(o.labels),
                     annotations=dict(o.annotations),
+                    tickets=None if o.tickets is None else _tickets(o.tickets),
                 )
             )
         eff = v.effective
@@ -395,4 +396,21 @@ def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[
         versions=tuple(versions),
         labels=dict(doc.metadata.labels),
         annotations=dict(doc.metadata.annotations),
+    )
+
+
+def _tickets(t: d.TicketTargetsSpec) -> m.TicketTargets:
+    defaults = m.TicketTargets()
+    return m.TicketTargets(
+        unit=m.TargetUnit(t.unit),
+        targets={k: d.ticket_target(t.unit, v) or 0 for k, v in t.targets.items()},
+        pause_statuses=tuple(t.pauseStatuses),
+        new_statuses=defaults.new_statuses if t.newStatuses is None else tuple(t.newStatuses),
+        resolved_statuses=defaults.resolved_statuses if t.resolvedStatuses is None else tuple(t.resolvedStatuses),
+        policies=m.TicketPolicies(
+            priority_change=m.PriorityChangePolicy(t.policies.priorityChange),
+            reopen=m.ReopenPolicy(t.policies.reopen),
+            attached=m.AttachPolicy(t.policies.attached),
+        ),
+        warnings=defaults.warnings if t.warnings is None else tuple(t.warnings),
     )

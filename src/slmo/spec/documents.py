@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from slmo.core.model.duration import parse_duration
 from slmo.spec.fields import (
     AwareDatetime,
     Duration,
@@ -298,6 +299,55 @@ class TimeSliceSpec(Strict):
     target: Fraction | None = None
 
 
+class TicketPoliciesSpec(Strict):
+    priorityChange: Literal["retroactive", "from_change"] = "retroactive"
+    reopen: Literal["resume", "new_cycle"] = "resume"
+    attached: Literal["from_opening", "from_attachment"] = "from_opening"
+
+
+class TicketTargetsSpec(Strict):
+    """Per-priority ticket targets: durations (``4h``) for the business and calendar units, a
+    number of working days (``3`` or ``3d``) for business-days and end-of-day."""
+
+    unit: Literal["business", "business-days", "end-of-day", "calendar"] = "business"
+    targets: dict[str, str | int] = Field(min_length=1)
+    pauseStatuses: list[str] = Field(default_factory=list)
+    newStatuses: list[str] | None = None
+    resolvedStatuses: list[str] | None = None
+    policies: TicketPoliciesSpec = Field(default_factory=TicketPoliciesSpec)
+    warnings: list[Fraction] | None = None
+
+    @model_validator(mode="after")
+    def _targets_positive(self) -> TicketTargetsSpec:
+        for priority, value in self.targets.items():
+            if ticket_target(self.unit, value) is None:
+                raise PydanticCustomError(
+                    "ticket_target",
+                    "target {value!r} of priority {priority} is not a positive {what}",
+                    {
+                        "value": value,
+                        "priority": priority,
+                        "what": "number of working days"
+                        if self.unit in ("business-days", "end-of-day")
+                        else "duration",
+                    },
+                )
+        return self
+
+
+def ticket_target(unit: str, value: str | int) -> int | None:
+    """Seconds for the business and calendar units, working days for the day units; ``None``
+    when not positive (a target of zero is an error in the agreement, not a ticket)."""
+    if unit in ("business-days", "end-of-day"):
+        text = str(value).strip()
+        days = int(text[:-1]) if text.endswith("d") and text[:-1].isdigit() else int(text) if text.isdigit() else 0
+        return days if days > 0 else None
+    if isinstance(value, int):
+        return None
+    seconds = parse_duration(value)
+    return seconds if seconds else None
+
+
 class ObjectiveSpec(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._/-]{0,127}$")
     displayName: Text | None = None
@@ -315,6 +365,7 @@ class ObjectiveSpec(Strict):
     alertPolicies: list[Name] = Field(default_factory=list)
     labels: dict[str, Any] = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
+    tickets: TicketTargetsSpec | None = None
 
     @model_validator(mode="after")
     def _target_given(self) -> ObjectiveSpec:

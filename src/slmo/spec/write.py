@@ -230,8 +230,34 @@ def _objective(o: m.Objective) -> dict[str, Any]:
             "alertPolicies": list(o.alert_policies),
             "labels": dict(o.labels),
             "annotations": dict(o.annotations),
+            "tickets": None if o.tickets is None else _tickets(o.tickets),
         }
     )
+
+
+def _tickets(t: m.TicketTargets) -> dict[str, Any]:
+    defaults = m.TicketTargets()
+    policies = {
+        "priorityChange": t.policies.priority_change.value,
+        "reopen": t.policies.reopen.value,
+        "attached": t.policies.attached.value,
+    }
+    return _compact(
+        {
+            "unit": t.unit.value,
+            "targets": {k: v if t.unit.counts_days else format_duration(v) for k, v in t.targets.items()},
+            "pauseStatuses": list(t.pause_statuses),
+            "newStatuses": None if t.new_statuses == defaults.new_statuses else list(t.new_statuses),
+            "resolvedStatuses": None
+            if t.resolved_statuses == defaults.resolved_statuses
+            else list(t.resolved_statuses),
+            "policies": {k: v for k, v in policies.items() if v != getattr(defaults.policies, _POLICY_FIELDS[k]).value},
+            "warnings": None if t.warnings == defaults.warnings else list(t.warnings),
+        }
+    )
+
+
+_POLICY_FIELDS = {"priorityChange": "priority_change", "reopen": "reopen", "attached": "attached"}
 
 
 def _agreement(a: m.Agreement) -> dict[str, Any]:

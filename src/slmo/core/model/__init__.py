@@ -47,6 +47,16 @@ from slmo.core.model.objective import (
     WindowUnit,
 )
 from slmo.core.model.text import LocalizedText
+from slmo.core.model.ticket import (
+    AttachPolicy,
+    PriorityChangePolicy,
+    ReopenPolicy,
+    StatusChange,
+    TargetUnit,
+    Ticket,
+    TicketPolicies,
+    TicketTargets,
+)
 
 __all__ = [
     "KIND_CLASSES",
@@ -58,6 +68,7 @@ __all__ = [
     "AgreementVersion",
     "AlertCondition",
     "AlertPolicy",
+    "AttachPolicy",
     "AvailabilitySpec",
     "BudgetingMethod",
     "Calendar",
@@ -81,12 +92,19 @@ __all__ = [
     "Party",
     "PartyRole",
     "PartyType",
+    "PriorityChangePolicy",
     "RatioSpec",
+    "ReopenPolicy",
     "ReviewCadence",
     "Service",
+    "StatusChange",
+    "TargetUnit",
     "ThresholdSpec",
+    "Ticket",
     "TicketClock",
+    "TicketPolicies",
     "TicketSpec",
+    "TicketTargets",
     "TimeRange",
     "TimeSlice",
     "VersionState",

@@ -10,6 +10,7 @@ from typing import Any
 
 from slmo.core.model.indicator import Operator
 from slmo.core.model.text import LocalizedText
+from slmo.core.model.ticket import TicketTargets
 
 
 class BudgetingMethod(StrEnum):
@@ -98,3 +99,4 @@ class Objective:
     description: LocalizedText | None = None
     labels: Mapping[str, Any] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
+    tickets: TicketTargets | None = None
