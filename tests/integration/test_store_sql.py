@@ -22,6 +22,7 @@ from slmo.core.model.objective import BudgetingMethod
 from slmo.core.model.plain import to_plain
 from slmo.core.model.results import Evaluation, EvaluationStatus, ObjectiveEvaluation
 from slmo.errors import ConflictError, StoreError
+from slmo.store import measurements
 from slmo.store.engine import make_engine
 from slmo.store.failures import translated
 from slmo.store.schema import AuditRow, BucketChunkRow, CatalogueRow, EvaluationRow, SampleChunkRow
@@ -313,3 +314,23 @@ def test_an_evaluation_row_holds_its_document_and_query_columns(engine: Engine) 
     assert row.at == dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
     assert (row.attainment, row.budget_left) == (None, 1.0)
     assert row.document["evaluation"]["burn_rates"] == {"1h": {"$float": "inf"}}
+
+
+def test_many_indicators_and_chunks_are_read_and_merged_in_several_queries(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(measurements, "_PER_QUERY", 2)
+    factory = unit_of_work_factory(engine)
+    days = [MIDNIGHT + d * 86_400 for d in range(5)]
+    with factory() as uow:
+        for i in range(5):
+            uow.measurements.write_buckets(
+                BucketBatch(f"i{i}", "s", 60, np.asarray(days), np.full(5, i), np.full(5, 10 + i))
+            )
+        uow.commit()
+    with factory() as uow:  # merging into five stored chunks reads them in three queries
+        uow.measurements.write_buckets(BucketBatch("i0", "s", 60, np.asarray(days), np.full(5, 1), np.full(5, 1)))
+        uow.commit()
+    with factory() as uow:
+        many = uow.measurements.read_many([f"i{i}" for i in range(5)], MIDNIGHT, MIDNIGHT + 5 * 86_400, 86_400)  # type: ignore[attr-defined]
+    assert [many[f"i{i}"].total.tolist() for i in range(5)] == [[1] * 5] + [[10 + i] * 5 for i in range(1, 5)]
