@@ -11,7 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from slmo.core.model.auth import Principal
 from slmo.core.ports import CalendarExpander, Clock, ForeignFormat, MeasurementReader, SpecCodec, UnitOfWorkFactory
+from slmo.services.access import Access
+from slmo.services.auth import AuthService
 from slmo.services.catalogue import CatalogueService
 from slmo.services.clock import ClockService
 from slmo.services.evaluate import EvaluationService
@@ -39,7 +42,13 @@ class Slmo:
     ingest: IngestService
     clock: ClockService
     time: Clock
+    auth: AuthService
+    codec: SpecCodec
     _engine: Engine | None = field(default=None, repr=False)
+
+    def access(self, principal: Principal) -> Access:
+        """The use cases as ``principal`` may use them (the API's way in)."""
+        return Access(principal, self.catalogue, self.evaluation, self.ingest, self.codec)
 
     def close(self) -> None:
         if self._engine is not None:
@@ -100,6 +109,8 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
         ingest=IngestService(uow, _reader(), clock),
         clock=ClockService(codec, calendars),
         time=clock,
+        auth=AuthService(uow, clock),
+        codec=codec,
         _engine=engine,
     )
 

@@ -9,7 +9,9 @@
     │   └── TransitionError        an agreement version state change that is not allowed
     ├── IngestError                measurements or tickets that cannot be taken          exit 2
     ├── StoreError                 the database failed or is not at the expected schema  exit 6
-    └── PermissionDeniedError           the caller's role does not allow the operation        exit 7
+    ├── PermissionDeniedError      the caller's role does not allow the operation        exit 7
+    ├── AuthenticationError        no token, or one that is unknown, expired or revoked  exit 7
+    └── PreconditionFailedError    a write based on a revision that is no longer current exit 5
 
 The CLI maps this tree to exit codes in one place (``cli/errors.py``), the API to HTTP
 status codes in one place. Messages are English here; the translation layer renders
@@ -117,3 +119,17 @@ class StoreError(SlmoError):
 class PermissionDeniedError(SlmoError):
     exit_code = 7
     key = "error.permission"
+
+
+class AuthenticationError(SlmoError):
+    """Deliberately says nothing about why (unknown, expired or revoked): that would help a guesser."""
+
+    exit_code = 7
+    key = "error.authentication"
+
+
+class PreconditionFailedError(SlmoError):
+    """An update that names a revision (an ETag) other than the stored one."""
+
+    exit_code = 5
+    key = "error.precondition"

@@ -10,6 +10,7 @@ def test_all_is_sorted_and_complete() -> None:
         # Subpackages appear as attributes once imported; they are not re-exported names.
         "api",
         "bootstrap",
+        "calendars",
         "cli",
         "core",
         "errors",

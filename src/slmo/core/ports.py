@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from slmo.core.model.audit import AuditEntry
+from slmo.core.model.auth import Token
 from slmo.core.model.calendar import Calendar, TimeRange
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
@@ -161,6 +162,24 @@ class AuditLog(Protocol):
         ...
 
 
+class TokenRepository(Protocol):
+    """API tokens, found by the hash of their secret; never deleted, only revoked."""
+
+    def add(self, token: Token) -> None: ...
+
+    def replace(self, token: Token) -> None:
+        """Store a changed token (a revocation) over the one of the same id."""
+        ...
+
+    def get(self, token_id: str) -> Token | None: ...
+
+    def find(self, secret_hash: str) -> Token | None: ...
+
+    def list(self) -> list[Token]:
+        """Every token, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -168,6 +187,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     measurements: MeasurementRepository
     evaluations: EvaluationRepository
+    tokens: TokenRepository
 
     def __enter__(self) -> Self: ...
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,7 +18,7 @@ from slmo.core.model.kinds import KIND_ORDER, CatalogueObject, kind_of
 from slmo.core.model.plain import to_plain
 from slmo.core.model.references import broken_references, referrers
 from slmo.core.ports import Clock, LoadedObject, SpecCodec, UnitOfWorkFactory
-from slmo.errors import ConflictError, NotFoundError, Problem, SpecError
+from slmo.errors import ConflictError, NotFoundError, PreconditionFailedError, Problem, SpecError
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +90,25 @@ class CatalogueService:
 
     # -- writing -------------------------------------------------------------------------
 
-    def apply(self, loaded: Sequence[LoadedObject], actor: Actor, *, dry_run: bool = False) -> list[Change]:
-        """Create or replace every object, in one transaction; idempotent."""
+    def apply(
+        self,
+        loaded: Sequence[LoadedObject],
+        actor: Actor,
+        *,
+        dry_run: bool = False,
+        expect: Mapping[tuple[str, str], int | None] | None = None,
+    ) -> list[Change]:
+        """Create or replace every object, in one transaction; idempotent.
+
+        ``expect`` maps (kind, name) to the revision the caller based its change on, ``None``
+        for "must not exist yet": checked in the same transaction as the write, so two editors
+        (the API's If-Match) cannot overwrite each other.
+        """
         ordered = sorted(loaded, key=lambda item: KIND_ORDER.index(kind_of(item.obj)))
         changes: list[Change] = []
         with self._uow() as uow:
+            for (kind, name), revision in (expect or {}).items():
+                self._check_revision(uow.catalogue.revision(kind, name), revision, kind, name)
             stored = {(kind_of(o), o.name): o for o in uow.catalogue.list()}
             self._check_references(ordered, stored)
             now = self._clock.now()
@@ -126,6 +140,33 @@ class CatalogueService:
                 uow.commit()
         logger.info("applied %d objects (%s)", len(changes), "dry run" if dry_run else "committed")
         return changes
+
+    @staticmethod
+    def _check_revision(current: int | None, expected: int | None, kind: str, name: str) -> None:
+        if expected is None and current is not None:
+            raise ConflictError(f"{kind} {name!r} already exists", key="error.object_exists", kind=kind, name=name)
+        if expected is not None and current is None:
+            raise NotFoundError(f"{kind} {name!r} does not exist", key="error.object_not_found", kind=kind, name=name)
+        if expected is not None and current != expected:
+            raise PreconditionFailedError(
+                f"{kind} {name!r} is at revision {current}, not {expected}: read it again and retry",
+                key="error.stale_revision",
+                kind=kind,
+                name=name,
+                current=current,
+                expected=expected,
+            )
+
+    def revision(self, kind: str, name: str) -> tuple[CatalogueObject, int]:
+        """The object and its revision (the API's ETag), read together."""
+        with self._uow() as uow:
+            obj = uow.catalogue.get(kind, name)
+            revision = uow.catalogue.revision(kind, name)
+            if obj is None or revision is None:
+                raise NotFoundError(
+                    f"{kind} {name!r} does not exist", key="error.object_not_found", kind=kind, name=name
+                )
+            return obj, revision
 
     def delete(self, kind: str, name: str, actor: Actor) -> Change:
         """Delete one object, refusing while others still refer to it."""

@@ -29,10 +29,12 @@ from types import TracebackType
 from typing import Any, Self
 
 from slmo.core.model.audit import AuditEntry
+from slmo.core.model.auth import Token
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.results import ObjectiveEvaluation
-from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository
+from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository, TokenRepository
 from slmo.errors import ConflictError
+from slmo.store.auth import MemoryTokenRepository
 from slmo.store.documents import (
     as_utc,
     document_of,
@@ -68,6 +70,7 @@ class MemoryStore:
     # Each evaluation as (id, document): the id orders records of one instant as the
     # database's does, and is kept when the record is replaced.
     evaluations: dict[EvaluationKey, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -273,6 +276,7 @@ class MemoryUnitOfWork:
     audit: AuditLog
     measurements: MeasurementRepository
     evaluations: EvaluationRepository
+    tokens: TokenRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -281,6 +285,8 @@ class MemoryUnitOfWork:
         self.audit = MemoryAuditLog(self._tx)
         self.measurements = MemoryMeasurementRepository(self.store.measurements, self._tx.measurements, self.store.lock)
         self.evaluations = MemoryEvaluationRepository(self._tx)
+        self._tokens = MemoryTokenRepository(self.store.tokens, self.store.lock)
+        self.tokens = self._tokens
 
     def __enter__(self) -> Self:
         return self
@@ -310,7 +316,9 @@ class MemoryUnitOfWork:
                 # Someone else may have stored the same key meanwhile: the upsert keeps their row.
                 held = db.evaluations.get(evaluation_key)
                 db.evaluations[evaluation_key] = (row_id if held is None else held[0], document)
+            self._tokens.commit()
         tx.clear()
 
     def rollback(self) -> None:
         self._tx.clear()
+        self._tokens.pending.clear()

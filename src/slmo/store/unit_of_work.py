@@ -16,7 +16,8 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository
+from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository, TokenRepository
+from slmo.store.auth import SqlTokenRepository
 from slmo.store.documents import utc_now
 from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     measurements: MeasurementRepository
     evaluations: EvaluationRepository
+    tokens: TokenRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(self._session)
         self.measurements = SqlMeasurementRepository(self._session)
         self.evaluations = SqlEvaluationRepository(self._session)
+        self.tokens = SqlTokenRepository(self._session)
 
     def __enter__(self) -> Self:
         return self

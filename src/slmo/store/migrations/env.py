@@ -17,6 +17,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import Connection
 
+import slmo.store.auth  # noqa: F401 - registers the api_tokens table on Base.metadata
 from slmo.store.columns import UtcDateTime
 from slmo.store.engine import make_engine
 from slmo.store.schema import Base

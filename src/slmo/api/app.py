@@ -1,0 +1,76 @@
+"""The FastAPI application, built by ``create_app(slmo)`` around an already wired handle.
+
+Nothing happens at import: the app is made by a function, so tests build one per test over
+the in-memory fakes or a database of their own, and ``slmo serve`` builds one over the
+configured database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp
+
+from slmo.api import problems
+from slmo.api.limits import BodyLimit, BodyTooLargeError
+from slmo.api.routes import audit, catalogue, health, ingest, status
+from slmo.bootstrap import Slmo, connect
+from slmo.settings import load_settings
+
+PREFIX = "/api/v1"
+# Large enough for a day of one-second events in CSV, small enough that one request
+# cannot fill the disk. A 100 MB body is refused with 413.
+DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
+# Where the web UI (a later issue) will be mounted, over the same process.
+WEB_PREFIX = "/ui"
+
+
+def create_app(
+    slmo: Slmo, *, body_limit: int = DEFAULT_BODY_LIMIT, web: ASGIApp | None = None, owns_handle: bool = False
+) -> FastAPI:
+    """The app over ``slmo``; with ``owns_handle`` it closes the handle when the server stops."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_handle:
+                slmo.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="slmo",
+        summary="Service level management: agreements as code, measurements, error budgets.",
+        version="1",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.slmo = slmo
+    problems.install(app)
+
+    async def too_large(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, BodyTooLargeError)
+        return problems.problem(413, str(exc), key="too-large")
+
+    app.add_exception_handler(BodyTooLargeError, too_large)
+    app.add_middleware(BodyLimit, limit=body_limit)
+    app.include_router(health.router)
+    for router in catalogue.routers():
+        app.include_router(router, prefix=PREFIX)
+    app.include_router(ingest.router, prefix=PREFIX)
+    app.include_router(status.router, prefix=PREFIX)
+    app.include_router(audit.router, prefix=PREFIX)
+    if web is not None:
+        app.mount(WEB_PREFIX, web)
+    return app
+
+
+def from_environment() -> FastAPI:
+    """The app over the database the environment names (``SLMO_DATABASE_URL``...): the factory
+    ``slmo serve`` hands uvicorn by name, so the command line needs no import of the API."""
+    return create_app(connect(load_settings()), owns_handle=True)
