@@ -8,6 +8,11 @@ on the series so that two writers of the same indicator and source take turns in
 one undoing the other's merge: a transaction-scoped advisory lock on PostgreSQL, SQLite's
 own write lock taken at once (``BEGIN IMMEDIATE``) on SQLite.
 
+No COPY on PostgreSQL: a chunk row carries a day of buckets, so a batch is a few rows per
+day and the per-row cost COPY saves hardly exists. Measured for 1,400 day-chunks (2 million
+buckets), COPY into a temporary table then ``INSERT ... SELECT ... ON CONFLICT`` took
+1.1 to 1.4 s against 0.3 to 0.4 s for executemany of the same upsert.
+
 A read of many indicators is one query per thousand of them. On PostgreSQL it runs on the
 driver's cursor, streamed in binary (bytea as raw bytes, not hex text), so the rows are
 placed into the result while the server is still sending: with two cores, server and
