@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from slmo.api.routes.catalogue import RESOURCES
 from slmo.cli.evaluation import as_json
 from tests.api_support import Api, api_over
+from tests.conftest import ROOT
 from tests.factories import SERVICE
 
 NEW_SERVICE = {
@@ -37,6 +39,18 @@ def test_openapi_and_docs_are_served(api: Api) -> None:
     assert "/api/v1/agreements/{name}" in spec["paths"]
     assert "/api/v1/status" in spec["paths"]
     assert api.request("GET", "/docs").status_code == 200
+
+
+def test_every_route_is_in_the_docs(api: Api) -> None:
+    """Resource routes are documented once as ``/api/v1/{resource}``; every other path as is."""
+    docs = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    for route in api.request("GET", "/openapi.json").json()["paths"]:
+        parts = route.split("/")
+        path = route.replace("{kind}", "{events,samples,probes}")
+        if len(parts) > 3 and parts[3] in RESOURCES:
+            assert f"`{parts[3]}`" in docs, route
+            path = path.replace(parts[3], "{resource}")
+        assert path in docs, f"{route} is not in docs/api.md"
 
 
 def test_health_and_readiness(api: Api) -> None:

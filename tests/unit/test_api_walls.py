@@ -62,6 +62,10 @@ def test_a_customer_sees_only_its_agreements_and_what_they_cover(api: Api) -> No
     api.slmo.evaluation.evaluate()
     history = api.request("GET", "/api/v1/evaluations", token=ministry).json()
     assert {r["agreement"] for r in history} == {"portal-sla"}
+    own = api.request("GET", "/api/v1/history?objective=portal-sla/success&period=2026-10", token=ministry)
+    assert [r["agreement"] for r in own.json()] == ["portal-sla"]
+    other = api.request("GET", "/api/v1/history?objective=payments-sla/success&period=2026-10", token=ministry)
+    assert other.status_code == 404
     for path in MINISTRY_OBJECTS:
         assert api.request("GET", path, token=ministry).status_code == 200, path
 

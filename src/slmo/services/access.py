@@ -76,6 +76,17 @@ class Access:
             return rows
         return [row for row in rows if ("Agreement", row.agreement) in reach]
 
+    def history(self, objective: str, period: str) -> list[ObjectiveEvaluation]:
+        rows = self.evaluation.history(objective, period)
+        reach = self._reach()
+        visible_rows = rows if reach is None else [r for r in rows if ("Agreement", r.agreement) in reach]
+        if not visible_rows:
+            # One answer for "no such objective" and "not yours": existence does not leak.
+            raise NotFoundError(
+                f"no objective {objective!r} in an agreement in force", key="error.objective_not_found", name=objective
+            )
+        return visible_rows
+
     def audit(self, kind: str | None = None, name: str | None = None, limit: int | None = None) -> list[AuditEntry]:
         # The trail shows who changed what: staff only, never a customer.
         if self.principal.role is Role.CUSTOMER:

@@ -50,3 +50,12 @@ def evaluations(
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
 ) -> list[StatusRow]:
     return [status_row(r) for r in access.evaluations(objective, limit)]
+
+
+@router.get("/history", response_model=list[StatusRow], summary="An objective over a past calendar period")
+def history(
+    access: AccessDep,
+    objective: Annotated[str, Query(max_length=255, description="NAME or AGREEMENT/NAME")],
+    period: Annotated[str, Query(max_length=16, description="2026-10, 2026-Q3, 2026-W40, 2026 or 2026-10-05")],
+) -> list[StatusRow]:
+    return [status_row(r) for r in access.history(objective, period)]
