@@ -203,6 +203,13 @@ def test_a_huge_chunked_body_is_413_once_past_the_limit() -> None:
         assert sent < 10
 
 
+def test_a_document_over_a_mebibyte_is_413(api: Api, admin: str) -> None:
+    document = {**NEW_SERVICE, "spec": {"owner": "ops", "description": {"en": "x" * (1024 * 1024)}}}
+    answer = api.request("POST", "/api/v1/services", token=admin, json=document)
+    assert answer.status_code == 413
+    assert api.request("GET", "/api/v1/services/billing", token=admin).status_code == 404
+
+
 def test_lists_paginate_filter_and_sort(api: Api, admin: str) -> None:
     page = api.request("GET", "/api/v1/services?limit=1&sort=-name", token=admin).json()
     assert [i["metadata"]["name"] for i in page["items"]] == ["portal"]

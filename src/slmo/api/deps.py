@@ -10,6 +10,7 @@ from typing import Annotated, Any, BinaryIO
 from fastapi import Depends, Header, Request
 from starlette.exceptions import HTTPException
 
+from slmo.api.limits import BodyTooLargeError
 from slmo.bootstrap import Slmo
 from slmo.core.model.auth import Principal
 from slmo.errors import Location, Problem, SpecError
@@ -19,6 +20,8 @@ from slmo.services.access import Access
 # upload of many megabytes streams in.
 SPOOL_BYTES = 4 * 1024 * 1024
 JSON_TYPES = ("application/json",)
+# A catalogue document is a few kilobytes; the largest agreement imaginable is far below this.
+DOCUMENT_LIMIT = 1024 * 1024
 
 
 def get_slmo(request: Request) -> Slmo:
@@ -81,7 +84,14 @@ async def json_text(request: Request) -> str:
     """A JSON document body as text, checked to be JSON first (the codec reads it as YAML,
     which would accept some broken JSON)."""
     require_media(request, *JSON_TYPES)
-    body = await request.body()
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > DOCUMENT_LIMIT:
+            raise BodyTooLargeError(DOCUMENT_LIMIT)
+        parts.append(chunk)
+    body = b"".join(parts)
     parse_json(body)
     return body.decode("utf-8")
 
