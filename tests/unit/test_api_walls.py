@@ -144,3 +144,44 @@ def test_unknown_expired_and_revoked_tokens_are_401_alike(api: Api) -> None:
     assert {a.status_code for a in answers} == {401}
     assert len({a.text for a in answers}) == 1
     assert all(a.headers["www-authenticate"] == "Bearer" for a in answers)
+
+
+def _documents() -> dict[str, str]:
+    from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY
+    from tests.factories import SERVICE as SERVICE_YAML
+
+    return {
+        "parties": PARTY.format(name="newco", type="supplier"),
+        "calendars": CALENDAR.format(name="night", zone="Europe/Paris"),
+        "services": SERVICE_YAML.format(name="billing", owner="ops"),
+        "indicators": INDICATOR.format(name="portal-latency", service="portal"),
+        "agreements": AGREEMENT.format(
+            name="portal-ola",
+            party="ministry",
+            service="portal",
+            indicator="portal-requests",
+            target="0.99",
+            calendar="office",
+        ),
+    }
+
+
+# Which resources each role may create (owner: its party "ops" owns the service created).
+CREATES = {
+    "admin": {"parties", "calendars", "services", "indicators", "agreements"},
+    "manager": {"agreements"},
+    "owner": {"services"},
+    "viewer": set(),
+    "customer": set(),
+}
+
+
+@pytest.mark.parametrize("role", sorted(CREATES))
+def test_every_role_on_every_create(api: Api, role: str) -> None:
+    token = api.token(role, party={"owner": "ops", "customer": "ministry"}.get(role))
+    for resource, text in _documents().items():
+        (loaded,) = api.slmo.codec.load_text(text, f"{resource}.yaml")
+        body = api.slmo.codec.dump_one(loaded.obj)
+        answer = api.request("POST", f"/api/v1/{resource}", token=token, json=body)
+        expected = 201 if resource in CREATES[role] else 403
+        assert answer.status_code == expected, (role, resource, answer.text)
