@@ -51,6 +51,8 @@ def create_app(
         redoc_url=None,
     )
     app.state.slmo = slmo
+    # Answers by idempotency key: one store per app, so two apps in one process never share.
+    app.state.replays = ingest.Replays()
     problems.install(app)
 
     async def too_large(request: Request, exc: Exception) -> JSONResponse:

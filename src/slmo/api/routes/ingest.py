@@ -69,9 +69,6 @@ class Replays:
                 self._answers.popitem(last=False)
 
 
-REPLAYS = Replays()
-
-
 def _as_json_lines(stream: BinaryIO) -> BinaryIO:
     batch = parse_json(stream.read())
     if isinstance(batch, dict) and set(batch) == {"rows"}:
@@ -93,15 +90,16 @@ async def _ingest(request: Request, key: str | None, run: Callable[[BinaryIO], I
     media = require_media(request, *MEDIA)
     stream, digest = await spooled(request)
     fingerprint = f"{request.url.path}?{request.url.query}|{media}|{digest}"
+    replays: Replays = request.app.state.replays
     try:
-        if key is not None and (earlier := REPLAYS.get(key, fingerprint)) is not None:
+        if key is not None and (earlier := replays.get(key, fingerprint)) is not None:
             return earlier
         body = _as_json_lines(stream) if media == "application/json" else stream
         result = ingest_result(await run_in_threadpool(run, body))
     finally:
         stream.close()
     if key is not None:
-        REPLAYS.put(key, fingerprint, result)
+        replays.put(key, fingerprint, result)
     return result
 
 
