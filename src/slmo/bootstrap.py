@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from slmo.core.model.auth import Principal
-from slmo.core.ports import CalendarExpander, Clock, ForeignFormat, MeasurementReader, SpecCodec, UnitOfWorkFactory
+from slmo.core.ports import (
+    CalendarExpander,
+    Clock,
+    ForeignFormat,
+    MeasurementReader,
+    SpecCodec,
+    TicketReader,
+    UnitOfWorkFactory,
+)
 from slmo.services.access import Access
 from slmo.services.auth import AuthService
 from slmo.services.catalogue import CatalogueService
@@ -20,6 +28,7 @@ from slmo.services.clock import ClockService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
+from slmo.services.tickets import TicketService
 from slmo.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,6 +53,7 @@ class Slmo:
     time: Clock
     auth: AuthService
     codec: SpecCodec
+    tickets: TicketService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -80,6 +90,12 @@ def _reader() -> MeasurementReader:
     return TabularMeasurementReader()
 
 
+def _ticket_reader() -> TicketReader:
+    from slmo.sources.tickets import TicketExportReader
+
+    return TicketExportReader()
+
+
 def _openslo() -> ForeignFormat:
     from slmo.spec.openslo import OpenSloFormat
 
@@ -101,16 +117,21 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
     codec = _codec()
     calendars = _calendars()
     catalogue = CatalogueService(uow, codec, clock)
+    evaluation = EvaluationService(uow, calendars, clock)
+    clocks = ClockService(codec, calendars)
+    tickets = TicketService(uow, _ticket_reader(), clocks, evaluation, clock)
+    evaluation.ticket_counts = tickets.counts
     return Slmo(
         settings=settings,
         catalogue=catalogue,
         interchange=InterchangeService(catalogue, _formats()),
-        evaluation=EvaluationService(uow, calendars, clock),
+        evaluation=evaluation,
         ingest=IngestService(uow, _reader(), clock),
-        clock=ClockService(codec, calendars),
+        clock=clocks,
         time=clock,
         auth=AuthService(uow, clock),
         codec=codec,
+        tickets=tickets,
         _engine=engine,
     )
 

@@ -186,3 +186,11 @@ def test_unknown_priority_is_not_counted_and_compliance_groups() -> None:
     assert (figures.volume, figures.breaches, figures.compliance) == (2, 1, 0.5)
     assert figures.median == 2 * H
     assert np.isclose(figures.p90 or 0, H + 0.9 * 2 * H)
+
+
+def test_no_tickets_at_all() -> None:
+    found = ticket_timers(
+        TicketFrame.of([]), SPEC, TicketClock.RESOLUTION, now=int(t("2025-01-20 09:00").timestamp()), clock=STD_CLOCK
+    )
+    assert found.counted.size == 0
+    assert compliance(found, found.counted).volume == 0

@@ -75,3 +75,21 @@ def test_json_lines_in_slmo_columns() -> None:
     )
     assert found.rejected == 0
     assert [c.status for c in found.tickets[0].history] == ["New", "Resolved"]
+
+
+def test_jira_export_one_row_per_issue() -> None:
+    from slmo.sources.ticket_presets import JIRA
+
+    found = read(
+        "Issue key,Status,Priority,Created,Resolved,Updated,Issue Type,Component/s\n"
+        "DESK-1,Resolved,High,05/Oct/26 9:15 AM,05/Oct/26 1:40 PM,05/Oct/26 1:40 PM,Incident,Email\n"
+        "DESK-2,Waiting for customer,Low,06/Oct/26 10:00 AM,,06/Oct/26 11:00 AM,Service request,Email\n",
+        JIRA,
+        tz="Asia/Riyadh",
+    )
+    assert found.rejected == 0
+    one, two = found.tickets
+    assert (one.id, one.priority, one.service) == ("DESK-1", "High", "Email")
+    assert one.opened.isoformat() == "2026-10-05T06:15:00+00:00"
+    assert one.resolved is not None and one.resolved.hour == 10
+    assert [c.status for c in two.history] == ["Waiting for customer"]

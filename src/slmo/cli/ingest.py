@@ -171,3 +171,42 @@ def incidents(ctx: typer.Context, file: FileArg, tz: TzOpt = None, on_error: OnE
     with _opened(c, file) as (stream, name):
         report = c.slmo.ingest.incidents(stream, name, c.actor, tz=tz, on_error=on_error)
     _report(c, report)
+
+
+@ingest_app.command("tickets")
+def tickets(
+    ctx: typer.Context,
+    file: FileArg,
+    preset: Annotated[
+        str | None, typer.Option("--preset", help="The export's shape: servicenow, jira or slmo (the default).")
+    ] = None,
+    mapping: Annotated[str | None, typer.Option("--mapping", help="A YAML mapping file for any other export.")] = None,
+    service: Annotated[str | None, typer.Option("--service", help="The service of tickets that name none.")] = None,
+    tz: TzOpt = None,
+    on_error: OnErrorOpt = OnError.ABORT,
+) -> None:
+    """Service-desk tickets with their status history (docs/tickets.md), CSV or JSON lines."""
+    c = context(ctx)
+    mapping_text = None
+    if mapping is not None:
+        path = Path(mapping)
+        if not path.is_file():
+            raise typer.BadParameter(c.t("cli.no_such_file", path=mapping), param_hint="--mapping")
+        mapping_text = path.read_text(encoding="utf-8")
+    with _opened(c, file) as (stream, name):
+        report = c.slmo.tickets.ingest(
+            stream, name, c.actor, preset=preset, mapping=mapping_text, tz=tz, service=service, on_error=on_error
+        )
+    for problem in report.problems:
+        c.err.print(escape(render_problem(problem, c.lang)), style="yellow", highlight=False, soft_wrap=True)
+    c.console.print(
+        c.t(
+            "cli.ingested_tickets",
+            name=report.name,
+            rows=report.rows,
+            rejected=report.rejected,
+            tickets=report.tickets,
+            written=report.written,
+        ),
+        highlight=False,
+    )

@@ -16,6 +16,7 @@ from slmo.cli.errors import report
 from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.cli.server import serve, token_app
+from slmo.cli.tickets import tickets_app
 from slmo.errors import SlmoError
 from slmo.settings import load_settings
 
@@ -60,6 +61,7 @@ app.command()(evaluation.history)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(import_app, name="import")
 app.add_typer(clock_app, name="clock")
+app.add_typer(tickets_app, name="tickets")
 app.add_typer(db_app, name="db")
 app.command()(serve)
 app.add_typer(token_app, name="token")

@@ -21,6 +21,7 @@ from slmo.core.model.calendar import Calendar, TimeRange
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.results import ObjectiveEvaluation
+from slmo.core.model.ticket import Ticket
 from slmo.errors import Location, Problem
 
 
@@ -188,6 +189,7 @@ class UnitOfWork(Protocol):
     measurements: MeasurementRepository
     evaluations: EvaluationRepository
     tokens: TokenRepository
+    tickets: TicketRepository
 
     def __enter__(self) -> Self: ...
 
@@ -291,3 +293,46 @@ class ForeignFormat(Protocol):
     def load_paths(self, paths: Sequence[str]) -> Imported: ...
 
     def dump(self, objects: Sequence[CatalogueObject]) -> str: ...
+
+
+class TicketRepository(Protocol):
+    """Service-desk tickets with their status histories, by id."""
+
+    def put(self, tickets: Sequence[Ticket]) -> int:
+        """Store tickets, merged by id and update sequence with what is held (idempotent);
+        the number that changed."""
+        ...
+
+    def get(self, ticket_id: str) -> Ticket | None: ...
+
+    def list(self, *, service: str | None = None, opened_before: dt.datetime | None = None) -> list[Ticket]:
+        """Tickets, by opening then id."""
+        ...
+
+
+class TicketRows(Protocol):
+    """What a ticket export gave: tickets grouped by id, and the problems of bad rows."""
+
+    tickets: list[Ticket]
+    problems: list[Problem]
+    rows: int
+    rejected: int
+
+
+class TicketReader(Protocol):
+    """Reads ticket exports (``slmo.sources.tickets``) through a preset or a mapping file."""
+
+    def presets(self) -> list[str]: ...
+
+    def read(
+        self,
+        source: BinaryIO,
+        name: str,
+        *,
+        preset: str | None,
+        mapping: str | None,
+        now_epoch: int,
+        tz: str | None,
+        service: str | None,
+        known_priorities: Sequence[str] | None,
+    ) -> TicketRows: ...

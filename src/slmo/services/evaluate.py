@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ from slmo.core.engine import (
     named_period,
     window_at,
 )
+from slmo.core.engine.budget import budget_left
 from slmo.core.model import (
     Agreement,
     AgreementVersion,
@@ -58,6 +59,7 @@ from slmo.core.ports import CalendarExpander, Clock, UnitOfWork, UnitOfWorkFacto
 from slmo.errors import NotFoundError, Problem, SpecError
 
 logger = logging.getLogger(__name__)
+TicketCounts = Callable[[UnitOfWork, "Target", int, int, int], tuple[int, int]]
 _LONGEST_BURN = max(BURN_WINDOWS.values())
 
 
@@ -105,6 +107,9 @@ class EvaluationService:
         self._uow = uow
         self._calendars = calendars
         self._clock = clock
+        # (tickets in time, tickets counted) decided in [start, end) at an instant: set by
+        # bootstrap to TicketService.counts, which needs this service's targets in turn.
+        self.ticket_counts: TicketCounts | None = None
 
     # -- which objectives --------------------------------------------------------------
 
@@ -235,7 +240,12 @@ class EvaluationService:
         window = window_at(target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start)
         span = Span(min(window.start, at - _LONGEST_BURN), max(window.end, at))
         if target.indicator.kind is IndicatorKind.TICKET:
-            return self._no_data(target, at, window)
+            if self.ticket_counts is None or target.objective.tickets is None:
+                return self._no_data(target, at, window)
+            good, total = self.ticket_counts(uow, target, window.start, window.end, at)
+            if total == 0:
+                return self._no_data(target, at, window)
+            return self._tickets(target, at, window, good, total)
         grid, incidents = self.grid(uow, target, span, at)
         result = evaluate(
             target.objective,
@@ -253,6 +263,26 @@ class EvaluationService:
             indicator=target.indicator.name,
             evaluation=result,
         )
+
+    def _tickets(self, target: Target, at: int, window: Span, good: int, total: int) -> ObjectiveEvaluation:
+        """A ticket objective: good = tickets in time, total = tickets whose verdict became
+        final in the window (docs/tickets.md); the budget is the tickets allowed late."""
+        found = self._no_data(target, at, window)
+        allowed = (1.0 - target.objective.target) * total
+        spent = float(total - good)
+        attainment = good / total
+        status = EvaluationStatus.MET if attainment >= target.objective.target else EvaluationStatus.BREACHED
+        result = dataclasses.replace(
+            found.evaluation,
+            good=float(good),
+            total=float(total),
+            attainment=attainment,
+            budget_total=allowed,
+            budget_spent=spent,
+            budget_left=float(budget_left(good, total, target.objective.target)),
+            status=status,
+        )
+        return dataclasses.replace(found, evaluation=result)
 
     def _no_data(self, target: Target, at: int, window: Span) -> ObjectiveEvaluation:
         # Ticket objectives are measured by the ticket clock (the service-desk issue); until

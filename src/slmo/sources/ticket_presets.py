@@ -10,13 +10,15 @@ Presets:
   process enriched event log" has it (``number``, ``incident_state``, ``sys_mod_count``,
   ``sys_updated_at``, ``opened_at``, ``resolved_at``, ``closed_at``, ``priority`` such as
   ``3 - Moderate``), day-first times without seconds or zone, ``?`` for missing;
-- ``jira``: a Jira Service Management export (``Issue key``, ``Status``, ``Priority``,
-  ``Created``, ``Resolved``, ``Updated``; ISO 8601 times; one row per issue unless a status
-  history column ``Status Changed`` is given);
+- ``jira``: a Jira Service Management CSV export (``Issue key``, ``Status``, ``Priority``,
+  ``Created``, ``Resolved``, ``Updated``, ``Issue Type``, ``Component/s``; Jira's default
+  date format ``05/Oct/26 9:15 AM`` without a zone). Such an export has one row per issue and
+  no status history: its current status counts from ``Updated``, so pauses before that are
+  unknown; for pauses, export the history (or the SLA fields) and use a mapping file;
 - ``slmo``: slmo's own columns (``id,service,priority,category,opened,acknowledged,resolved,
   closed,status,at,sequence``), ISO 8601 times.
 
-A mapping file is YAML with the same keys (see docs/tickets.md and examples/tickets/).
+A mapping file is YAML with the same keys (see docs/tickets.md and docs/mappings/).
 """
 
 from __future__ import annotations
@@ -59,8 +61,8 @@ class TicketMapping:
         if not isinstance(data, Mapping):
             raise ValueError("a ticket mapping is a YAML mapping with a columns: block")
         columns = data.get("columns")
-        if not isinstance(columns, Mapping) or "id" not in columns or "opened" not in columns:
-            raise ValueError("columns: must name at least the id and opened columns")
+        if not isinstance(columns, Mapping) or "id" not in columns or not ({"opened", "at"} & set(columns)):
+            raise ValueError("columns: must name at least the id column and the opened or at column")
         unknown = sorted(set(columns) - set(FIELDS))
         if unknown:
             raise ValueError(f"columns: unknown field {unknown[0]!r}; fields are {', '.join(FIELDS)}")
@@ -105,9 +107,27 @@ JIRA = TicketMapping(
         "category": "Issue Type",
         "service": "Component/s",
     },
+    # Jira's default CSV date format, dd/MMM/yy h:mm a ("05/Oct/26 9:15 AM"), in the
+    # exporting user's zone: give --tz.
+    time_format="%d/%b/%y %I:%M %p",
     missing=("",),
 )
 
 SLMO = TicketMapping(name="slmo", columns={f: f for f in FIELDS})
 
 PRESETS: Mapping[str, TicketMapping] = {m.name: m for m in (SERVICENOW, JIRA, SLMO)}
+
+
+def load_mapping(text: str, name: str) -> TicketMapping:
+    """A mapping file's text (YAML); ValueError says what is wrong, naming the file."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError as exc:
+        raise ValueError(f"{name}: not YAML: {exc}") from None
+    try:
+        return TicketMapping.from_document(data, name)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None

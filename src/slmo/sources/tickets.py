@@ -23,14 +23,14 @@ import datetime as dt
 import gzip
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from slmo.core.model.ticket import StatusChange, Ticket
 from slmo.errors import Location, Problem
 from slmo.sources.fields import FieldError, show
-from slmo.sources.ticket_presets import TIME_FIELDS, TicketMapping
+from slmo.sources.ticket_presets import PRESETS, TIME_FIELDS, TicketMapping, load_mapping
 from slmo.sources.timestamps import DAY, TimeRules, _localize, parse_datetime
 
 
@@ -167,7 +167,7 @@ class _Parser:
             value = self.raw(record, name)
             try:
                 if value is None:
-                    if name in ("id", "opened"):
+                    if name == "id" or (name == "opened" and self.mapping.column("opened") is not None):
                         raise FieldError("no value")
                     out[name] = None
                 elif name in TIME_FIELDS:
@@ -193,7 +193,7 @@ class _Parser:
                 f"unknown priority {show(out['priority'])}; targets exist for {', '.join(sorted(self.known))}",
             )
         for name in ("acknowledged", "resolved", "closed"):
-            if out[name] is not None and out[name] < out["opened"]:
+            if out[name] is not None and out["opened"] is not None and out[name] < out["opened"]:
                 raise _BadFieldError(name, f"{out[name].isoformat()} is before opened {out['opened'].isoformat()}")
         return out
 
@@ -261,7 +261,10 @@ def read_tickets(
             if has_status and row["status"] is not None:
                 sequence = row["sequence"] if row["sequence"] is not None else len(ticket.changes)
                 change = StatusChange(
-                    sequence=sequence, at=row["at"] or row["opened"], status=row["status"], priority=row["priority"]
+                    sequence=sequence,
+                    at=row["at"] or row["opened"] or row["resolved"],
+                    status=row["status"],
+                    priority=row["priority"],
                 )
                 before = ticket.changes.get(sequence)
                 if before is not None and before[1] != change:
@@ -300,7 +303,8 @@ def read_tickets(
                 service=service or last["service"],
                 priority=priority or "",
                 category=last["category"],
-                opened=last["opened"],
+                # Without an opened column (an event log), a ticket opens with its first event.
+                opened=last["opened"] or min(c.at for c in history),
                 acknowledged=last["acknowledged"],
                 resolved=last["resolved"],
                 closed=last["closed"],
@@ -310,3 +314,40 @@ def read_tickets(
         )
         result.lines.append(ticket.line)
     return result
+
+
+class TicketExportReader:
+    """The ``TicketReader`` port: a preset by name, or a mapping file's text."""
+
+    def presets(self) -> list[str]:
+        return sorted(PRESETS)
+
+    def read(
+        self,
+        source: IO[bytes],
+        name: str,
+        *,
+        preset: str | None,
+        mapping: str | None,
+        now_epoch: int,
+        tz: str | None,
+        service: str | None,
+        known_priorities: Sequence[str] | None,
+    ) -> TicketRead:
+        try:
+            if mapping is not None:
+                chosen = load_mapping(mapping, "--mapping")
+            elif preset is not None:
+                if preset not in PRESETS:
+                    raise ValueError(f"unknown preset {preset!r}; presets are {', '.join(sorted(PRESETS))}")
+                chosen = PRESETS[preset]
+            else:
+                chosen = PRESETS["slmo"]
+            TimeRules.of(tz, now_epoch, DAY)  # an unknown --tz is one problem, not a row each
+        except ValueError as exc:
+            found = TicketRead(rejected=1)
+            found.problems.append(Problem(Location(name), "--preset" if mapping is None else "--mapping", str(exc)))
+            return found
+        return read_tickets(
+            source, name, chosen, now_epoch=now_epoch, tz=tz, known_priorities=known_priorities, service=service
+        )

@@ -32,7 +32,14 @@ from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.results import ObjectiveEvaluation
-from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository, TokenRepository
+from slmo.core.ports import (
+    AuditLog,
+    CatalogueRepository,
+    EvaluationRepository,
+    MeasurementRepository,
+    TicketRepository,
+    TokenRepository,
+)
 from slmo.errors import ConflictError
 from slmo.store.auth import MemoryTokenRepository
 from slmo.store.documents import (
@@ -45,6 +52,7 @@ from slmo.store.documents import (
     stored_audit_entry,
 )
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
+from slmo.store.memory_tickets import MemoryTicketRepository, StoredTickets
 
 Key = tuple[str, str]
 # An evaluation's key: agreement, objective and instant (UTC).
@@ -71,6 +79,7 @@ class MemoryStore:
     # database's does, and is kept when the record is replaced.
     evaluations: dict[EvaluationKey, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
+    tickets: StoredTickets = field(default_factory=StoredTickets)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -277,6 +286,7 @@ class MemoryUnitOfWork:
     measurements: MeasurementRepository
     evaluations: EvaluationRepository
     tokens: TokenRepository
+    tickets: TicketRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -287,6 +297,8 @@ class MemoryUnitOfWork:
         self.evaluations = MemoryEvaluationRepository(self._tx)
         self._tokens = MemoryTokenRepository(self.store.tokens, self.store.lock)
         self.tokens = self._tokens
+        self._tickets = MemoryTicketRepository(self.store.tickets)
+        self.tickets = self._tickets
 
     def __enter__(self) -> Self:
         return self
@@ -317,8 +329,10 @@ class MemoryUnitOfWork:
                 held = db.evaluations.get(evaluation_key)
                 db.evaluations[evaluation_key] = (row_id if held is None else held[0], document)
             self._tokens.commit()
+            self._tickets.commit()
         tx.clear()
 
     def rollback(self) -> None:
         self._tx.clear()
         self._tokens.pending.clear()
+        self._tickets.rollback()

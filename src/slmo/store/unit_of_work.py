@@ -16,13 +16,21 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from slmo.core.ports import AuditLog, CatalogueRepository, EvaluationRepository, MeasurementRepository, TokenRepository
+from slmo.core.ports import (
+    AuditLog,
+    CatalogueRepository,
+    EvaluationRepository,
+    MeasurementRepository,
+    TicketRepository,
+    TokenRepository,
+)
 from slmo.store.auth import SqlTokenRepository
 from slmo.store.documents import utc_now
 from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
 from slmo.store.measurements import SqlMeasurementRepository
 from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
+from slmo.store.tickets import SqlTicketRepository
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +50,7 @@ class SqlUnitOfWork:
     measurements: MeasurementRepository
     evaluations: EvaluationRepository
     tokens: TokenRepository
+    tickets: TicketRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -52,6 +61,7 @@ class SqlUnitOfWork:
         self.measurements = SqlMeasurementRepository(self._session)
         self.evaluations = SqlEvaluationRepository(self._session)
         self.tokens = SqlTokenRepository(self._session)
+        self.tickets = SqlTicketRepository(self._session)
 
     def __enter__(self) -> Self:
         return self

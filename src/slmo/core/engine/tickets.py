@@ -229,7 +229,9 @@ def ticket_timers(
     row_at = np.concatenate((start, np.maximum(at[cj], start[o[cj]])))
     row_prio = np.concatenate((initial, pr[cj]))
     row_cycle = np.concatenate((np.ones(n, dtype=bool), reopen[cj] & (spec.policies.reopen is ReopenPolicy.NEW_CYCLE)))
-    order = np.lexsort((np.concatenate((np.zeros(n), np.ones(cj.size))), row_at, row_owner))
+    order = np.lexsort(
+        (np.concatenate((np.zeros(n, dtype=np.int8), np.ones(cj.size, dtype=np.int8))), row_at, row_owner)
+    )
     row_owner, row_at, row_prio, row_cycle = row_owner[order], row_at[order], row_prio[order], row_cycle[order]
     r = row_owner.size
     cycle_row = np.maximum.accumulate(np.where(row_cycle, np.arange(r), 0))
@@ -255,8 +257,11 @@ def ticket_timers(
     last = _group_last(row_owner, n)
     breached = np.bincount(row_owner, weights=row_breached, minlength=n) > 0
     big = np.iinfo(np.int64).max
-    breached_at = np.full(n, big, dtype=np.int64)
-    np.minimum.at(breached_at, row_owner[row_breached], row_deadline[row_breached])
+    # Rows are sorted by owner and every ticket has a row: the earliest breach per ticket
+    # is a reduceat over each ticket's rows (np.minimum.at is an order slower).
+    breached_at = (
+        np.minimum.reduceat(np.where(row_breached, row_deadline, big), first_row) if n else np.zeros(0, np.int64)
+    )
     breached_at = np.where(breached, breached_at, MISSING)
     t_start, t_deadline, t_elapsed = row_start[last], row_deadline[last], row_elapsed[last]
     counted = has_target[last] & (frame.opened <= now)
