@@ -68,3 +68,19 @@ def test_show_explains_the_timeline(desk: Cli) -> None:
     text = desk("tickets", "show", "T1", "--at", AT).stdout
     assert "paused: status Awaiting User Info" in text
     desk("tickets", "show", "nope", code=4)
+
+
+def test_a_reopened_ticket_explains_its_resumed_clock(desk: Cli, tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(
+        "id,service,priority,opened,status,at,sequence\n"
+        "T3,service-desk,P2,2026-10-06T09:00:00+03:00,New,2026-10-06T09:00:00+03:00,0\n"
+        "T3,service-desk,P2,2026-10-06T09:00:00+03:00,Resolved,2026-10-06T10:00:00+03:00,1\n"
+        "T3,service-desk,P2,2026-10-06T09:00:00+03:00,Active,2026-10-07T09:00:00+03:00,2\n"
+        "T3,service-desk,P2,2026-10-06T09:00:00+03:00,Resolved,2026-10-07T10:00:00+03:00,3\n"
+    )
+    desk("ingest", "tickets", str(tmp_path / "r.csv"))
+    shown = json.loads(desk("tickets", "show", "T3", "--at", AT, "--json").stdout)
+    (resolution,) = [t for t in shown["timers"] if t["clock"] == "resolution"]
+    assert resolution["elapsed_seconds"] == 2 * 3600  # 1 h, solved overnight, 1 h more
+    assert ("reopened_resume", "Active") in [(e["event"], e["detail"]) for e in resolution["timeline"]]
+    assert "the clock resumes" in desk("tickets", "show", "T3", "--at", AT).stdout

@@ -304,9 +304,18 @@ class TicketService:
             if until < end:
                 events.append(TimelineEvent(until, "resumed", status))
         previous = None
+        solved = False
         for change in ticket.history:
+            at_change = epoch_seconds(change.at)
+            if at_change > end:
+                break
             if previous is not None and change.priority and change.priority != previous:
-                events.append(TimelineEvent(epoch_seconds(change.at), "priority", f"{previous} -> {change.priority}"))
+                events.append(TimelineEvent(at_change, "priority", f"{previous} -> {change.priority}"))
+            now_solved = change.status in spec.resolved_statuses
+            if solved and not now_solved and which is TicketClock.RESOLUTION:
+                # resume: the solved time was a pause; new_cycle: a fresh clock starts here.
+                events.append(TimelineEvent(at_change, f"reopened_{spec.policies.reopen.value}", change.status))
+            solved = now_solved
             previous = change.priority or previous
         warnings = {
             f"{round(share * 100)}%": _maybe(int(w)) for share, w in zip(spec.warnings, found.warnings[0], strict=True)
