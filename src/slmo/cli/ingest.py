@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -107,61 +107,35 @@ def _report(c: CliContext, report: IngestReport) -> None:
     )
 
 
-def _measurements(
-    ctx: typer.Context,
-    kind: MeasurementKind,
-    indicator: str,
-    file: str,
-    *,
-    tz: str | None,
-    on_error: OnError,
-    source: str,
-) -> None:
-    c = context(ctx)
-    with _opened(c, file) as (stream, name):
-        report = c.slmo.ingest.measurements(
-            kind, indicator, stream, name, c.actor, source=source, tz=tz, on_error=on_error
-        )
-    _report(c, report)
+def _measurement_command(kind: MeasurementKind, summary: str) -> Callable[..., None]:
+    """One `slmo ingest KIND` command: events, samples and probes differ only in what they feed."""
+
+    def command(
+        ctx: typer.Context,
+        file: FileArg,
+        indicator: IndicatorOpt,
+        tz: TzOpt = None,
+        on_error: OnErrorOpt = OnError.ABORT,
+        source: SourceOpt = "default",
+    ) -> None:
+        c = context(ctx)
+        with _opened(c, file) as (stream, name):
+            report = c.slmo.ingest.measurements(
+                kind, indicator, stream, name, c.actor, source=source, tz=tz, on_error=on_error
+            )
+        _report(c, report)
+
+    command.__doc__ = summary
+    command.__name__ = kind.value
+    return command
 
 
-@ingest_app.command("events")
-def events(
-    ctx: typer.Context,
-    file: FileArg,
-    indicator: IndicatorOpt,
-    tz: TzOpt = None,
-    on_error: OnErrorOpt = OnError.ABORT,
-    source: SourceOpt = "default",
-) -> None:
-    """Good and total event counts: `timestamp,good,total` (CSV or JSON lines)."""
-    _measurements(ctx, MeasurementKind.EVENTS, indicator, file, tz=tz, on_error=on_error, source=source)
-
-
-@ingest_app.command("samples")
-def samples(
-    ctx: typer.Context,
-    file: FileArg,
-    indicator: IndicatorOpt,
-    tz: TzOpt = None,
-    on_error: OnErrorOpt = OnError.ABORT,
-    source: SourceOpt = "default",
-) -> None:
-    """Metric samples for threshold indicators: `timestamp,value`."""
-    _measurements(ctx, MeasurementKind.SAMPLES, indicator, file, tz=tz, on_error=on_error, source=source)
-
-
-@ingest_app.command("probes")
-def probes(
-    ctx: typer.Context,
-    file: FileArg,
-    indicator: IndicatorOpt,
-    tz: TzOpt = None,
-    on_error: OnErrorOpt = OnError.ABORT,
-    source: SourceOpt = "default",
-) -> None:
-    """Probe results for availability indicators: `timestamp,up,latency_ms`."""
-    _measurements(ctx, MeasurementKind.PROBES, indicator, file, tz=tz, on_error=on_error, source=source)
+for _kind, _summary in (
+    (MeasurementKind.EVENTS, "Good and total event counts: `timestamp,good,total` (CSV or JSON lines)."),
+    (MeasurementKind.SAMPLES, "Metric samples for threshold indicators: `timestamp,value`."),
+    (MeasurementKind.PROBES, "Probe results for availability indicators: `timestamp,up,latency_ms`."),
+):
+    ingest_app.command(_kind.value)(_measurement_command(_kind, _summary))
 
 
 @ingest_app.command("incidents")
