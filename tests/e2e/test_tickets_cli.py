@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, ROOT, SHARED, require
 from tests.e2e.conftest import Cli
 
 AT = "2026-11-01T00:00:00Z"
@@ -84,3 +84,26 @@ def test_a_reopened_ticket_explains_its_resumed_clock(desk: Cli, tmp_path: Path)
     assert resolution["elapsed_seconds"] == 2 * 3600  # 1 h, solved overnight, 1 h more
     assert ("reopened_resume", "Active") in [(e["event"], e["detail"]) for e in resolution["timeline"]]
     assert "the clock resumes" in desk("tickets", "show", "T3", "--at", AT).stdout
+
+
+def test_uci_log_through_the_command_line(cli: Cli) -> None:
+    log = SHARED / "data" / "uci-incident-event-log" / "incident_event_log.csv.gz"
+    require(log.is_file(), f"{log} is missing")
+    cli("apply", "-f", str(ROOT / "docs" / "mappings" / "uci-sla.yaml"))
+    done = cli(
+        "ingest",
+        "tickets",
+        str(log),
+        "--preset",
+        "servicenow",
+        "--tz",
+        "UTC",
+        "--service",
+        "uci-incidents",
+        "--on-error",
+        "skip",
+    )
+    assert "141712 row(s) read, 6 refused, 24918 ticket(s), 24918 changed" in done.stdout.replace("\n", " ")
+    rows = json.loads(cli("tickets", "status", "--period", "2016-05", "--at", "2017-03-01T00:00:00Z", "--json").stdout)
+    every = next(r for r in rows if r["priority"] == "all")
+    assert (every["volume"], every["breaches"]) == (7513, 1967)
