@@ -25,6 +25,7 @@ from slmo.errors import IngestError, Location, NotFoundError, Problem
 
 logger = logging.getLogger(__name__)
 
+
 class OnError(StrEnum):
     ABORT = "abort"
     SKIP = "skip"
