@@ -30,6 +30,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -274,7 +275,7 @@ def check_read(start: int, end: int, bucket_seconds: int) -> int:
     return (end - start) // bucket_seconds
 
 
-class _Grid:
+class _Grid(ABC):
     """Dense rows over ``[start, end)``, one per indicator, that stored chunks are placed into.
 
     A chunk that cannot be placed (damaged, or of a bucket length the grid cannot be built
@@ -301,8 +302,9 @@ class _Grid:
         except StoreError as exc:
             self.failure = exc
 
-    def _place(self, row: int, indicator: str, chunk: Any) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _place(self, row: int, indicator: str, chunk: Any) -> None:
+        """Put one stored chunk into the grid's rows (counts or values)."""
 
     def _raise_failure(self) -> None:
         if self.failure is not None:
