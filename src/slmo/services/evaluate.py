@@ -40,6 +40,9 @@ from slmo.core.engine import (
     named_period,
     window_at,
 )
+from slmo.core.engine import (
+    status as status_of,
+)
 from slmo.core.engine.budget import budget_left
 from slmo.core.model import (
     Agreement,
@@ -271,7 +274,10 @@ class EvaluationService:
         allowed = (1.0 - target.objective.target) * total
         spent = float(total - good)
         attainment = good / total
-        status = EvaluationStatus.MET if attainment >= target.objective.target else EvaluationStatus.BREACHED
+        left = float(budget_left(good, total, target.objective.target))
+        # The same rules as every other objective (core.engine.status), without burn rates:
+        # tickets arrive too sparsely for a rate over minutes or hours to mean much.
+        verdict = status_of(total=total, attainment=attainment, target=target.objective.target, budget_left=left)
         result = dataclasses.replace(
             found.evaluation,
             good=float(good),
@@ -279,8 +285,8 @@ class EvaluationService:
             attainment=attainment,
             budget_total=allowed,
             budget_spent=spent,
-            budget_left=float(budget_left(good, total, target.objective.target)),
-            status=status,
+            budget_left=left,
+            status=verdict,
         )
         return dataclasses.replace(found, evaluation=result)
 
