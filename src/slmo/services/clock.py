@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from slmo.core.engine.clock import BusinessClock
 from slmo.core.engine.clock_days import WorkingDays
@@ -52,9 +53,29 @@ class ClockService:
             )
         return calendars[0]
 
-    def clock(self, calendar: Calendar, start: int, end: int) -> BusinessClock:
-        service = self._calendars.service_intervals(calendar, start, end)
-        excluded = self._calendars.excluded_intervals(calendar, start, end)
+    def clock(
+        self, calendar: Calendar, start: int, end: int, history: Sequence[tuple[int, Calendar]] = ()
+    ) -> BusinessClock:
+        """The business clock of ``calendar`` over ``[start, end)``.
+
+        Calendars are effective-dated: ``history`` lists ``(from, calendar)`` revisions, oldest
+        first, each in force from its instant until the next (the first also before it). Time
+        is counted on the revision in force at that time, so editing a calendar changes the
+        clock from the edit on and never rewrites time already counted.
+        """
+        revisions = list(history) or [(start, calendar)]
+        pieces: dict[str, list[NDArray[np.int64]]] = {"s": [], "e": [], "xs": [], "xe": []}
+        for i, (since, revision) in enumerate(revisions):
+            lo = start if i == 0 else max(start, since)
+            hi = end if i + 1 == len(revisions) else min(end, revisions[i + 1][0])
+            if hi <= lo:
+                continue
+            s, e = self._calendars.service_intervals(revision, lo, hi)
+            xs, xe = self._calendars.excluded_intervals(revision, lo, hi)
+            for key, part in (("s", s), ("e", e), ("xs", xs), ("xe", xe)):
+                pieces[key].append(part)
+        service = (np.concatenate(pieces["s"]), np.concatenate(pieces["e"]))
+        excluded = (np.concatenate(pieces["xs"]), np.concatenate(pieces["xe"]))
         return BusinessClock.from_service(service, excluded, span=(start, end), name=calendar.name)
 
     def working_days(self, calendar: Calendar, start: int, end: int) -> WorkingDays:

@@ -21,8 +21,9 @@ from slmo.core.engine.clock import BusinessClock
 from slmo.core.engine.clock_days import WorkingDays
 from slmo.core.engine.ticket_compliance import Compliance, compliance, decided_in
 from slmo.core.engine.tickets import MISSING, TicketFrame, TicketTimers, ticket_pauses, ticket_timers
-from slmo.core.model import AttachPolicy, IndicatorKind, Ticket, TicketClock
+from slmo.core.model import AttachPolicy, Calendar, IndicatorKind, Ticket, TicketClock
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
+from slmo.core.model.plain import from_plain
 from slmo.core.ports import Clock, TicketReader, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import ConfigurationError, IngestError, NotFoundError, Problem
 from slmo.services.clock import ClockService
@@ -188,7 +189,7 @@ class TicketService:
         while True:
             hi = at + margin
             try:
-                clock, days = self._clock_over(target, lo, hi, spec.unit.counts_days)
+                clock, days = self._clock_over(uow, target, lo, hi, spec.unit.counts_days)
                 return (
                     tickets,
                     frame,
@@ -199,7 +200,21 @@ class TicketService:
                     raise
                 margin *= 2
 
-    def _clock_over(self, target: Target, lo: int, hi: int, days: bool) -> tuple[BusinessClock, WorkingDays | None]:
+    @staticmethod
+    def _revisions(uow: UnitOfWork, calendar: Calendar) -> list[tuple[int, Calendar]]:
+        """The calendar's revisions from the audit trail, each in force from when it was applied,
+        so that editing a calendar never rewrites the time already counted (sla-clock case 19)."""
+        found: list[tuple[int, Calendar]] = []
+        for entry in uow.audit.list(kind="Calendar", name=calendar.name):
+            if entry.after is not None:
+                found.append((int(entry.at.timestamp()), from_plain(Calendar, entry.after)))
+        if not found or found[-1][1] != calendar:
+            found.append((found[-1][0] if found else 0, calendar))
+        return found
+
+    def _clock_over(
+        self, uow: UnitOfWork, target: Target, lo: int, hi: int, days: bool
+    ) -> tuple[BusinessClock, WorkingDays | None]:
         calendar = target.calendar
         if calendar is None:
             if days:
@@ -209,7 +224,7 @@ class TicketService:
                     objective=target.key,
                 )
             return BusinessClock.always_open((lo, hi), name="24x7"), None
-        clock = self._clocks.clock(calendar, lo, hi)
+        clock = self._clocks.clock(calendar, lo, hi, self._revisions(uow, calendar))
         return clock, (self._clocks.working_days(calendar, lo, hi) if days else None)
 
     @staticmethod
@@ -277,7 +292,7 @@ class TicketService:
                 frame = TicketFrame.of([ticket])
                 which = target.indicator.ticket.clock if target.indicator.ticket else TicketClock.RESOLUTION
                 lo, margin = int(frame.opened[0]) - 2 * _DAY, 62 * _DAY + max(spec.targets.values(), default=0) * 30
-                clock, days = self._clock_over(target, lo, max(t, lo + _DAY) + margin, spec.unit.counts_days)
+                clock, days = self._clock_over(uow, target, lo, max(t, lo + _DAY) + margin, spec.unit.counts_days)
                 found = ticket_timers(
                     frame, spec, which, now=t, clock=clock, days=days, attached=self._attached(target)
                 )

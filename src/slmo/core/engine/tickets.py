@@ -190,7 +190,8 @@ def ticket_timers(
     last_open[o[~is_res]] = np.flatnonzero(~is_res)
     final_run = is_res & (np.arange(m) > last_open[o])
     if which is TicketClock.RESOLUTION:
-        ends_resolved = has_history & is_res[np.maximum(last_change, 0)]
+        # A batch in which no ticket has a status history yet has nothing to index.
+        ends_resolved = has_history & (is_res[np.maximum(last_change, 0)] if m else False)
         run_start = np.full(n, MISSING, dtype=np.int64)
         first_final = np.flatnonzero(final_run & ~(same_prev & prev_res))
         run_start[o[first_final]] = at[first_final]
@@ -224,7 +225,7 @@ def ticket_timers(
     cut = prio_change | (reopen if spec.policies.reopen is ReopenPolicy.NEW_CYCLE else False)
     cut &= at < end[o]
     cj = np.flatnonzero(cut)
-    initial = np.where(has_history, pr[np.maximum(first_change, 0)], frame.priority)
+    initial = np.where(has_history, pr[np.maximum(first_change, 0)], frame.priority) if m else frame.priority.copy()
     row_owner = np.concatenate((np.arange(n, dtype=np.int64), o[cj]))
     row_at = np.concatenate((start, np.maximum(at[cj], start[o[cj]])))
     row_prio = np.concatenate((initial, pr[cj]))
