@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from slmo.core.model.agreement import Agreement, lifecycle_violations
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.kinds import KIND_ORDER, CatalogueObject, kind_of
 from slmo.core.model.plain import to_plain
@@ -88,6 +89,25 @@ class CatalogueService:
         if problems:
             raise SpecError(problems)
 
+    @staticmethod
+    def _check_lifecycles(loaded: Sequence[LoadedObject], stored: Mapping[tuple[str, str], CatalogueObject]) -> None:
+        problems: list[Problem] = []
+        for item in loaded:
+            before = stored.get(("Agreement", item.obj.name))
+            if isinstance(item.obj, Agreement) and isinstance(before, Agreement):
+                for violation in lifecycle_violations(before, item.obj):
+                    problems.append(
+                        Problem(
+                            item.location_of(violation.field),
+                            f"spec.{violation.field}",
+                            violation.message,
+                            key=f"spec.{violation.key}",
+                            args=dict(violation.args),
+                        )
+                    )
+        if problems:
+            raise SpecError(problems)
+
     # -- writing -------------------------------------------------------------------------
 
     def apply(
@@ -111,6 +131,7 @@ class CatalogueService:
                 self._check_revision(uow.catalogue.revision(kind, name), revision, kind, name)
             stored = {(kind_of(o), o.name): o for o in uow.catalogue.list()}
             self._check_references(ordered, stored)
+            self._check_lifecycles(ordered, stored)
             now = self._clock.now()
             for item in ordered:
                 obj = item.obj

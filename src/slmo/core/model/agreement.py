@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -141,3 +142,75 @@ class Agreement:
 
     def parties_in_role(self, role: PartyRole) -> tuple[str, ...]:
         return tuple(p.party for p in self.parties if p.role == role)
+
+
+def reachable(current: VersionState, target: VersionState) -> bool:
+    """Whether ``target`` can be reached from ``current`` by allowed steps (or is ``current``):
+    a document kept in git may take several steps in one change, never a step back."""
+    seen = {current}
+    frontier = [current]
+    while frontier:
+        state = frontier.pop()
+        for following in TRANSITIONS[state]:
+            if following not in seen:
+                seen.add(following)
+                frontier.append(following)
+    return target in seen
+
+
+# Once a version has been in force it is a record: only its state (and the end of its
+# effective period, when superseded) may change afterwards.
+_SETTLED = frozenset({VersionState.ACTIVE, VersionState.SUPERSEDED, VersionState.RETIRED})
+
+
+@dataclass(frozen=True)
+class LifecycleViolation:
+    """A change of a stored agreement that its versions' life cycle does not allow; ``field``
+    is the path in the new document's spec (``versions[1].state``)."""
+
+    field: str
+    message: str
+    key: str
+    args: Mapping[str, Any]
+
+
+def lifecycle_violations(before: Agreement, after: Agreement) -> list[LifecycleViolation]:
+    """What is wrong with replacing ``before`` by ``after``: versions are history, states only
+    move forward, and a version once in force is never edited, only superseded or retired."""
+    found: list[LifecycleViolation] = []
+    index_after = {v.number: i for i, v in enumerate(after.versions)}
+    for old in before.versions:
+        if old.number not in index_after:
+            found.append(
+                LifecycleViolation(
+                    "versions",
+                    f"version {old.number} is missing; versions are kept as history (retire it instead)",
+                    "lifecycle.version_removed",
+                    {"number": old.number},
+                )
+            )
+            continue
+        i = index_after[old.number]
+        new = after.versions[i]
+        if not reachable(old.state, new.state):
+            allowed = ", ".join(sorted(s.value for s in TRANSITIONS[old.state])) or "none"
+            found.append(
+                LifecycleViolation(
+                    f"versions[{i}].state",
+                    f"version {old.number} cannot go from {old.state.value} to {new.state.value}; next states: {allowed}",
+                    "lifecycle.transition",
+                    {"number": old.number, "from": old.state.value, "to": new.state.value, "allowed": allowed},
+                )
+            )
+        elif old.state in _SETTLED:
+            unchanged = dataclasses.replace(new, state=old.state, effective_to=old.effective_to)
+            if unchanged != old:
+                found.append(
+                    LifecycleViolation(
+                        f"versions[{i}]",
+                        f"version {old.number} has been {old.state.value} and is never edited; add a new version",
+                        "lifecycle.settled",
+                        {"number": old.number, "state": old.state.value},
+                    )
+                )
+    return found
