@@ -85,7 +85,7 @@ def test_validate_reports_in_arabic(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(catalogue_text(calendar="ofice"), encoding="utf-8")
     failed = cli("--lang", "ar", "validate", str(bad), code=2)
-    assert "Calendar 'ofice' غير موجود; did you mean 'office'?" in failed.stderr
+    assert "Calendar 'ofice' غير موجود؛ هل تقصد 'office'؟" in failed.stderr
     good = tmp_path / "good.yaml"
     good.write_text(catalogue_text(), encoding="utf-8")
     assert "6 object(s) valid" in cli("validate", str(good)).stdout

@@ -14,18 +14,28 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.markup import escape
 
 from slmo.errors import IngestError, Problem, SlmoError, SpecError
 from slmo.i18n import gettext
 
+_SUGGESTION = re.compile(r"did you mean '([^']*)'")
+
 
 def render_problem(problem: Problem, lang: str) -> str:
     """A problem in the user's language; English when the catalogue has no such message."""
     message = problem.message
     if lang != "en":
-        translated = gettext(f"problem.{problem.key}", lang, **problem.args)
+        args = dict(problem.args)
+        # Hints are built in English next to the problem ("; did you mean 'x'?"); say them in
+        # the user's language too.
+        suggestion = _SUGGESTION.search(str(args.get("hint", "")))
+        if suggestion:
+            args["hint"] = gettext("cli.did_you_mean_hint", lang, word=suggestion.group(1))
+        translated = gettext(f"problem.{problem.key}", lang, **args)
         if not translated.startswith("["):
             message = translated
     prefix = f"{problem.location}: " if problem.location else ""
