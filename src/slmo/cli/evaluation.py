@@ -74,7 +74,9 @@ def as_json(item: ObjectiveEvaluation) -> dict[str, Any]:
 
 
 def _percent(value: float | None, lang: str, decimals: int = 3) -> str:
-    return "—" if value is None else format_number(100 * value, lang, decimals) + "%"
+    if value is None:
+        return "—"
+    return format_number(100 * value, lang, decimals) + ("٪" if lang == "ar" else "%")
 
 
 def _fastest(item: ObjectiveEvaluation) -> tuple[str, float] | None:
@@ -89,13 +91,14 @@ def status_table(c: CliContext, items: Sequence[ObjectiveEvaluation], title: str
         "agreement",
         "objective",
         "attainment",
-        "target",
+        "objective_target",
         "budget_left",
         "fastest_burn",
         "status",
     ):
         table.add_column(
-            c.t(f"column.{header}"), justify="right" if header in ("attainment", "target", "budget_left") else "left"
+            c.t(f"column.{header}"),
+            justify="right" if header in ("attainment", "objective_target", "budget_left") else "left",
         )
     for item in items:
         e = item.evaluation
