@@ -175,10 +175,15 @@ def _not_text(head: bytes, where: Location) -> Problem | None:
 
 
 def _read_header(line: str, columns: Sequence[Column], where: Location) -> tuple[dict[str, int], int, list[Problem]]:
-    names = next(csv.reader([line]), [])
     known = {c.name: c for c in columns}
     expected = ", ".join(c.name for c in columns)
     problems: list[Problem] = []
+    try:
+        names = next(csv.reader([line], strict=True), [])
+    except csv.Error as exc:
+        # A stray carriage return or quote in the header line (seen from fuzzed uploads).
+        problems.append(Problem(where, "header", f"not valid CSV ({exc}); expected the columns {expected}"))
+        return {}, 0, problems
 
     def problem(message: str) -> None:
         problems.append(Problem(where, "header", message))
