@@ -28,6 +28,7 @@ from slmo.services.clock import ClockService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
+from slmo.services.scheduler import SchedulerService
 from slmo.services.tickets import TicketService
 from slmo.settings import Settings
 
@@ -54,6 +55,7 @@ class Slmo:
     auth: AuthService
     codec: SpecCodec
     tickets: TicketService
+    scheduler: SchedulerService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -132,6 +134,7 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
         auth=AuthService(uow, clock),
         codec=codec,
         tickets=tickets,
+        scheduler=SchedulerService(uow, evaluation, clock),
         _engine=engine,
     )
 

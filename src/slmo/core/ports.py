@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token
 from slmo.core.model.calendar import Calendar, TimeRange
+from slmo.core.model.job import Job
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.results import ObjectiveEvaluation
@@ -181,6 +182,41 @@ class TokenRepository(Protocol):
         ...
 
 
+class JobRepository(Protocol):
+    """Recurring jobs and their leases. ``lease`` is meant to be committed at once, in a unit of
+    work of its own, so that a lease is visible to every other worker as soon as it is taken."""
+
+    def ensure(self, kind: str, key: str, interval_seconds: int, now: dt.datetime) -> Job:
+        """The job of ``kind`` and ``key``, created due at ``now`` when absent (idempotent);
+        an existing job keeps its schedule and takes the new interval."""
+        ...
+
+    def lease(self, owner: str, now: dt.datetime, lease_seconds: int, limit: int) -> list[Job]:
+        """Up to ``limit`` jobs due at ``now`` that nobody holds (or whose lease expired),
+        leased to ``owner`` until ``now + lease_seconds``; two workers never get the same job."""
+        ...
+
+    def complete(self, job_id: int, owner: str, now: dt.datetime) -> bool:
+        """Release a job ``owner`` holds, due again at ``now`` + its interval; ``False`` (and
+        nothing changed) when ``owner`` does not hold it (any more)."""
+        ...
+
+    def fail(self, job_id: int, owner: str, now: dt.datetime, error: str) -> bool:
+        """Release a job ``owner`` holds after a failure: the error is kept and the job is due
+        again at ``now`` + its interval; ``False`` when ``owner`` does not hold it."""
+        ...
+
+    def release(self, job_id: int, owner: str) -> bool:
+        """Give back a job ``owner`` holds without running it: due as it was, for anyone."""
+        ...
+
+    def get(self, job_id: int) -> Job | None: ...
+
+    def list(self) -> list[Job]:
+        """Every job, by id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -190,6 +226,7 @@ class UnitOfWork(Protocol):
     evaluations: EvaluationRepository
     tokens: TokenRepository
     tickets: TicketRepository
+    jobs: JobRepository
 
     def __enter__(self) -> Self: ...
 

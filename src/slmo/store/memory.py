@@ -36,6 +36,7 @@ from slmo.core.ports import (
     AuditLog,
     CatalogueRepository,
     EvaluationRepository,
+    JobRepository,
     MeasurementRepository,
     TicketRepository,
     TokenRepository,
@@ -51,6 +52,7 @@ from slmo.store.documents import (
     sort_key,
     stored_audit_entry,
 )
+from slmo.store.jobs import MemoryJobRepository, StoredJobs
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_tickets import MemoryTicketRepository, StoredTickets
 
@@ -80,6 +82,7 @@ class MemoryStore:
     evaluations: dict[EvaluationKey, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)
     tickets: StoredTickets = field(default_factory=StoredTickets)
+    jobs: StoredJobs = field(default_factory=StoredJobs)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -287,6 +290,7 @@ class MemoryUnitOfWork:
     evaluations: EvaluationRepository
     tokens: TokenRepository
     tickets: TicketRepository
+    jobs: JobRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -299,6 +303,7 @@ class MemoryUnitOfWork:
         self.tokens = self._tokens
         self._tickets = MemoryTicketRepository(self.store.tickets)
         self.tickets = self._tickets
+        self.jobs = MemoryJobRepository(self.store.jobs)
 
     def __enter__(self) -> Self:
         return self

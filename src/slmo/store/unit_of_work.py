@@ -20,6 +20,7 @@ from slmo.core.ports import (
     AuditLog,
     CatalogueRepository,
     EvaluationRepository,
+    JobRepository,
     MeasurementRepository,
     TicketRepository,
     TokenRepository,
@@ -28,6 +29,7 @@ from slmo.store.auth import SqlTokenRepository
 from slmo.store.documents import utc_now
 from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
+from slmo.store.jobs import SqlJobRepository
 from slmo.store.measurements import SqlMeasurementRepository
 from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
 from slmo.store.tickets import SqlTicketRepository
@@ -51,6 +53,7 @@ class SqlUnitOfWork:
     evaluations: EvaluationRepository
     tokens: TokenRepository
     tickets: TicketRepository
+    jobs: JobRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -62,6 +65,7 @@ class SqlUnitOfWork:
         self.evaluations = SqlEvaluationRepository(self._session)
         self.tokens = SqlTokenRepository(self._session)
         self.tickets = SqlTicketRepository(self._session)
+        self.jobs = SqlJobRepository(self._session)
 
     def __enter__(self) -> Self:
         return self

@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 import slmo.store.auth  # noqa: F401 - registers the api_tokens table on Base.metadata
 from slmo.store.columns import UtcDateTime
 from slmo.store.engine import make_engine
+from slmo.store.jobs import JobRow  # noqa: F401 - registers the jobs table on Base.metadata
 from slmo.store.schema import Base
 from slmo.store.tickets import TicketRow  # noqa: F401 - registers the tickets table on Base.metadata
 

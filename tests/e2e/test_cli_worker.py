@@ -1,0 +1,26 @@
+"""`slmo worker`: runs the jobs that are due and stores what they computed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from slmo.bootstrap import connect
+from slmo.settings import Settings
+from tests.conftest import EXAMPLES
+from tests.e2e.conftest import Cli
+
+
+def test_worker_once_evaluates_every_objective_and_stores_the_results(cli: Cli, tmp_path: Path) -> None:
+    cli("apply", "-f", str(EXAMPLES))
+    cli("worker", "--once")
+    with connect(Settings(database_url=f"sqlite:///{tmp_path / 'slmo.db'}")) as slmo:
+        (job,) = slmo.scheduler.jobs()
+        assert (job.kind, job.key, job.lease_owner, job.last_error) == ("evaluate", "all", None, None)
+        assert job.last_run_at is not None
+        stored = slmo.evaluation.evaluations()
+    assert len(stored) == 9
+    (at,) = {e.evaluation.at for e in stored}  # one run, one instant
+    assert at <= job.last_run_at
+    cli("worker", "--once")  # nothing due yet: returns at once, runs nothing
+    with connect(Settings(database_url=f"sqlite:///{tmp_path / 'slmo.db'}")) as slmo:
+        assert len(slmo.evaluation.evaluations()) == 9
