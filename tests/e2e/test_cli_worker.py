@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 from slmo.bootstrap import connect
 from slmo.settings import Settings
 from tests.conftest import EXAMPLES
-from tests.e2e.conftest import Cli
+from tests.e2e.conftest import SLMO, Cli
 
 
 def test_worker_once_evaluates_every_objective_and_stores_the_results(cli: Cli, tmp_path: Path) -> None:
@@ -24,3 +28,31 @@ def test_worker_once_evaluates_every_objective_and_stores_the_results(cli: Cli, 
     cli("worker", "--once")  # nothing due yet: returns at once, runs nothing
     with connect(Settings(database_url=f"sqlite:///{tmp_path / 'slmo.db'}")) as slmo:
         assert len(slmo.evaluation.evaluations()) == 9
+
+
+def test_worker_runs_until_sigterm_then_exits_cleanly(cli: Cli, tmp_path: Path) -> None:
+    cli("apply", "-f", str(EXAMPLES))
+    process = subprocess.Popen(
+        [*SLMO, "worker", "--interval", "0.2"],
+        env={**os.environ, **cli.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        ran = False
+        while not ran and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+            with connect(Settings(database_url=f"sqlite:///{tmp_path / 'slmo.db'}")) as slmo:
+                ran = any(job.last_run_at is not None for job in slmo.scheduler.jobs())
+        assert ran, "the worker ran no job"
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, output.decode(errors="replace")
+    with connect(Settings(database_url=f"sqlite:///{tmp_path / 'slmo.db'}")) as slmo:
+        (job,) = slmo.scheduler.jobs()
+    assert (job.lease_owner, job.last_error) == (None, None)
