@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from slmo.cli.context import context
+from slmo.cli.context import context, instant
 from slmo.core.engine.clock_units import ClockUnit
 from slmo.core.model.duration import parse_duration
 from slmo.services.clock import Pause
@@ -23,24 +23,13 @@ PauseOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _instant(ctx: typer.Context, text: str, option: str) -> dt.datetime:
-    c = context(ctx)
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(c.t("cli.bad_instant", value=text), param_hint=option) from None
-    if value.utcoffset() is None:
-        raise typer.BadParameter(c.t("cli.naive_instant", value=text), param_hint=option)
-    return value
-
-
 def _pauses(ctx: typer.Context, texts: list[str] | None) -> list[Pause]:
     found: list[Pause] = []
     for text in texts or []:
         if "/" not in text:
             raise typer.BadParameter(context(ctx).t("cli.bad_pause", value=text), param_hint="--pause")
         a, b = text.split("/", 1)
-        start, end = _instant(ctx, a, "--pause"), _instant(ctx, b, "--pause")
+        start, end = instant(ctx, a, "--pause"), instant(ctx, b, "--pause")
         if end < start:
             raise typer.BadParameter(context(ctx).t("cli.pause_backwards", value=text), param_hint="--pause")
         found.append(Pause(start, end))
@@ -65,7 +54,7 @@ def elapsed(
         raise typer.BadParameter(c.t("cli.elapsed_unit", unit=unit.value), param_hint="--unit")
     cal = c.slmo.clock.calendar_from(calendar)
     seconds = c.slmo.clock.elapsed(
-        cal, _instant(ctx, start, "--from"), _instant(ctx, end, "--to"), _pauses(ctx, pause), unit=unit
+        cal, instant(ctx, start, "--from"), instant(ctx, end, "--to"), _pauses(ctx, pause), unit=unit
     )
     if json_output:
         typer.echo(json.dumps({"elapsed_seconds": seconds}))
@@ -101,7 +90,7 @@ def deadline(
             raise typer.BadParameter(c.t("cli.days_target", value=target), param_hint="--target")
         amount = seconds // 86400
     cal = c.slmo.clock.calendar_from(calendar)
-    due = c.slmo.clock.deadline(cal, _instant(ctx, start, "--from"), amount, _pauses(ctx, pause), unit=unit)
+    due = c.slmo.clock.deadline(cal, instant(ctx, start, "--from"), amount, _pauses(ctx, pause), unit=unit)
     local = due.astimezone(_zone(cal.time_zone))
     if json_output:
         typer.echo(json.dumps({"deadline": local.isoformat()}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from dataclasses import dataclass, field
 
@@ -52,3 +53,19 @@ def context(ctx: typer.Context) -> CliContext:
     obj = ctx.find_root().obj
     assert isinstance(obj, CliContext), "the root callback sets the context"
     return obj
+
+
+def instant(ctx: typer.Context, text: str, option: str) -> dt.datetime:
+    """An option's instant: ISO 8601 with an offset (``Z`` accepted); anything else is a usage error."""
+    c = context(ctx)
+    try:
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(c.t("cli.bad_instant", value=text), param_hint=option) from None
+    if value.utcoffset() is None:
+        raise typer.BadParameter(c.t("cli.naive_instant", value=text), param_hint=option)
+    return value
+
+
+def optional_instant(ctx: typer.Context, text: str | None, option: str = "--at") -> dt.datetime | None:
+    return None if text is None else instant(ctx, text, option)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -10,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from slmo.cli.context import CliContext, context
+from slmo.cli.context import CliContext, context, optional_instant
 from slmo.core.model.results import EvaluationStatus, ObjectiveEvaluation
 from slmo.i18n import format_number
 
@@ -21,18 +20,6 @@ STATUS_STYLE = {
     EvaluationStatus.BREACHED: "bold red",
     EvaluationStatus.NO_DATA: "dim",
 }
-
-
-def parse_instant(ctx: typer.Context, text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(context(ctx).t("cli.bad_instant", value=text), param_hint="--at") from None
-    if value.utcoffset() is None:
-        raise typer.BadParameter(context(ctx).t("cli.naive_instant", value=text), param_hint="--at")
-    return value
 
 
 def as_json(item: ObjectiveEvaluation) -> dict[str, Any]:
@@ -132,7 +119,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")
 def status(ctx: typer.Context, at: At = None, objective: ObjectiveOpt = None, json_output: JsonOpt = False) -> None:
     """Where every objective stands now (or --at a past instant): attainment, budget, burn, status."""
     c = context(ctx)
-    when = parse_instant(ctx, at)
+    when = optional_instant(ctx, at)
     items = c.slmo.evaluation.status(when, objective)
     _print(c, items, json_output, c.t("cli.status_title", at=(when or c.slmo.time.now()).isoformat(timespec="seconds")))
 
@@ -140,7 +127,7 @@ def status(ctx: typer.Context, at: At = None, objective: ObjectiveOpt = None, js
 def evaluate(ctx: typer.Context, at: At = None, objective: ObjectiveOpt = None, json_output: JsonOpt = False) -> None:
     """Compute and store evaluations of every objective in force (or one)."""
     c = context(ctx)
-    items = c.slmo.evaluation.evaluate(parse_instant(ctx, at), objective)
+    items = c.slmo.evaluation.evaluate(optional_instant(ctx, at), objective)
     if json_output:
         _print(c, items, True, "")
     else:

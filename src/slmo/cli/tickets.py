@@ -10,8 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from slmo.cli.context import CliContext, context
-from slmo.cli.evaluation import parse_instant
+from slmo.cli.context import CliContext, context, optional_instant
 from slmo.core.model.duration import format_duration
 from slmo.i18n import format_number
 from slmo.services.tickets import PriorityFigures, TicketTimer
@@ -45,7 +44,7 @@ def _figures_json(row: PriorityFigures) -> dict[str, Any]:
 def status(ctx: typer.Context, period: PeriodOpt = None, at: At = None, json_output: JsonOpt = False) -> None:
     """Per ticket objective and priority: volume, compliance, mean, median and p90 times, breaches."""
     c = context(ctx)
-    rows = c.slmo.tickets.status(period, parse_instant(ctx, at))
+    rows = c.slmo.tickets.status(period, optional_instant(ctx, at))
     if json_output:
         c.console.print_json(json.dumps([_figures_json(r) for r in rows], ensure_ascii=False))
         return
@@ -103,7 +102,7 @@ def show(
 ) -> None:
     """One ticket's timers on each ticket objective, with a timeline explaining each start, pause and stop."""
     c = context(ctx)
-    ticket, timers = c.slmo.tickets.show(ticket_id, parse_instant(ctx, at))
+    ticket, timers = c.slmo.tickets.show(ticket_id, optional_instant(ctx, at))
     if json_output:
         c.console.print_json(
             json.dumps(
