@@ -38,6 +38,7 @@ from slmo.core.engine import (
     epoch_seconds,
     evaluate,
     named_period,
+    period_unit,
     window_at,
 )
 from slmo.core.engine import (
@@ -54,7 +55,6 @@ from slmo.core.model import (
     Operator,
     Weekday,
     Window,
-    WindowUnit,
 )
 from slmo.core.model.measurement import Impact
 from slmo.core.model.results import Evaluation, EvaluationStatus, ObjectiveEvaluation
@@ -346,7 +346,7 @@ class EvaluationService:
             results: list[ObjectiveEvaluation] = []
             for target in targets:
                 span = named_period(period, target.time_zone, week_start=target.week_start)
-                unit = _period_unit(period)
+                unit = period_unit(period)
                 whole = dataclasses.replace(
                     target.objective,
                     window=Window(length=1, unit=unit, rolling=False, time_zone=target.time_zone),
@@ -364,16 +364,3 @@ class EvaluationService:
             name = objective
         with self._uow() as uow:
             return uow.evaluations.list(agreement=agreement, objective=name, limit=limit)
-
-
-def _period_unit(period: str) -> WindowUnit:
-    text = period.strip()
-    if "-Q" in text:
-        return WindowUnit.QUARTER
-    if "-W" in text:
-        return WindowUnit.WEEK
-    if text.count("-") == 2:
-        return WindowUnit.DAY
-    if text.count("-") == 1:
-        return WindowUnit.MONTH
-    return WindowUnit.YEAR

@@ -173,6 +173,16 @@ _LABELS = (
 )
 
 
+def period_unit(label: str) -> WindowUnit:
+    """The unit of the period a label names (``2026-Q4`` is a quarter), as ``named_period`` reads it."""
+    for pattern, unit in _LABELS:
+        if pattern.match(label.strip()):
+            return unit
+    raise SpecError(
+        [Problem(None, "period", f"{label!r} is not a period; expected YYYY, YYYY-Qn, YYYY-MM, YYYY-Www or YYYY-MM-DD")]
+    )
+
+
 def named_period(label: str, time_zone: str = "UTC", *, week_start: Weekday = Weekday.MON) -> Span:
     """The period a label names: ``2026``, ``2026-Q4``, ``2026-10``, ``2026-W05`` (ISO week) or
     ``2026-10-05``. With a week start other than Monday, ``2026-W05`` is the week that
