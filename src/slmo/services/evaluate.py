@@ -329,13 +329,20 @@ class EvaluationService:
 
     def evaluate(self, at: dt.datetime | None = None, objective: str | None = None) -> list[ObjectiveEvaluation]:
         """Evaluate and store the results, in one transaction."""
-        when = at or self._clock.now()
-        t = epoch_seconds(when)
         with self._uow() as uow:
-            found = [self.evaluate_target(uow, target, t) for target in self.targets(uow, when, objective)]
-            uow.evaluations.add(found)
+            found = self.evaluate_in(uow, at or self._clock.now(), objective)
             uow.commit()
-        logger.info("stored %d evaluations at %s", len(found), when.isoformat())
+        return found
+
+    def evaluate_in(
+        self, uow: UnitOfWork, when: dt.datetime, objective: str | None = None
+    ) -> list[ObjectiveEvaluation]:
+        """Evaluate and store the results in ``uow``, uncommitted: a scheduled job commits them
+        together with its own completion, so that the job's work and its record are one."""
+        t = epoch_seconds(when)
+        found = [self.evaluate_target(uow, target, t) for target in self.targets(uow, when, objective)]
+        uow.evaluations.add(found)
+        logger.info("evaluated %d objectives at %s", len(found), when.isoformat())
         return found
 
     def history(self, objective: str, period: str) -> list[ObjectiveEvaluation]:
