@@ -14,8 +14,18 @@ from typing import Annotated
 import typer
 
 from slmo.cli.context import context
+from slmo.services.scheduler import LEASE_SECONDS, Outcome
 
 logger = logging.getLogger(__name__)
+
+LeaseOption = Annotated[
+    int,
+    typer.Option(
+        "--lease",
+        min=3,
+        help="Seconds a job stays leased to a worker that stopped answering before another takes it over.",
+    ),
+]
 
 
 def worker_name() -> str:
@@ -23,16 +33,23 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def log_outcome(owner: str, outcome: Outcome) -> None:
+    job = outcome.job
+    state = "done" if outcome.completed else f"failed: {outcome.error}"
+    logger.info("worker %s: job %d (%s %s) %s", owner, job.id, job.kind, job.key, state)
+
+
 def worker(
     ctx: typer.Context,
     once: Annotated[bool, typer.Option("--once", help="Run the jobs due now, then exit.")] = False,
     interval: Annotated[float, typer.Option("--interval", min=0.05, help="Seconds to sleep when no job is due.")] = 5.0,
+    lease: LeaseOption = LEASE_SECONDS,
 ) -> None:
     """Run scheduled jobs (evaluations, ...) until SIGTERM or Ctrl-C; any number may run at once."""
     c = context(ctx)
     scheduler = c.slmo.scheduler
+    scheduler.lease_seconds = lease
     owner = worker_name()
-    scheduler.ensure_defaults()
     stopping = threading.Event()
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
@@ -42,24 +59,7 @@ def worker(
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     logger.info("worker %s started", owner)
     try:
-        while not stopping.is_set():
-            # One job at a time, so that a stop waits for one job only and the others stay
-            # free for the other workers.
-            runs = scheduler.run_due(owner, limit=1, stop=stopping.is_set)
-            for run in runs:
-                logger.info(
-                    "worker %s: job %d (%s %s) %s",
-                    owner,
-                    run.job.id,
-                    run.job.kind,
-                    run.job.key,
-                    "done" if run.completed else f"failed: {run.error}",
-                )
-            if runs:
-                continue
-            if once:
-                break
-            stopping.wait(interval)
+        scheduler.work(owner, stopping, interval=interval, once=once, report=lambda o: log_outcome(owner, o))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -7,7 +7,7 @@ port has an in-memory fake in the package so tests rarely need mocks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, BinaryIO, Protocol, Self
@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token
 from slmo.core.model.calendar import Calendar, TimeRange
-from slmo.core.model.job import Job
+from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.results import ObjectiveEvaluation
@@ -183,12 +183,17 @@ class TokenRepository(Protocol):
 
 
 class JobRepository(Protocol):
-    """Recurring jobs and their leases. ``lease`` is meant to be committed at once, in a unit of
-    work of its own, so that a lease is visible to every other worker as soon as it is taken."""
+    """Recurring jobs and their leases. ``lease`` and ``renew`` are meant to be committed at once,
+    each in a unit of work of its own, so that a lease is visible to every other worker as soon
+    as it is taken. ``complete`` is meant to be committed with the job's work."""
 
     def ensure(self, kind: str, key: str, interval_seconds: int, now: dt.datetime) -> Job:
         """The job of ``kind`` and ``key``, created due at ``now`` when absent (idempotent);
         an existing job keeps its schedule and takes the new interval."""
+        ...
+
+    def retire(self, kind: str, keep: Collection[str]) -> int:
+        """Delete the jobs of ``kind`` whose key is not in ``keep``, with their runs; how many."""
         ...
 
     def lease(self, owner: str, now: dt.datetime, lease_seconds: int, limit: int) -> list[Job]:
@@ -196,18 +201,28 @@ class JobRepository(Protocol):
         leased to ``owner`` until ``now + lease_seconds``; two workers never get the same job."""
         ...
 
-    def complete(self, job_id: int, owner: str, now: dt.datetime) -> bool:
-        """Release a job ``owner`` holds, due again at ``now`` + its interval; ``False`` (and
-        nothing changed) when ``owner`` does not hold it (any more)."""
+    def renew(self, job: Job, owner: str, now: dt.datetime, lease_seconds: int) -> bool:
+        """Extend ``owner``'s lease of this occurrence of ``job`` to ``now + lease_seconds``;
+        ``False`` when ``owner`` no longer holds it."""
         ...
 
-    def fail(self, job_id: int, owner: str, now: dt.datetime, error: str) -> bool:
-        """Release a job ``owner`` holds after a failure: the error is kept and the job is due
-        again at ``now`` + its interval; ``False`` when ``owner`` does not hold it."""
+    def complete(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime) -> bool:
+        """Record this occurrence of ``job`` (as leased) done and release it, due again at
+        ``now`` + its interval. ``False``, and nothing changed, when ``owner`` no longer holds
+        this occurrence: the caller must then roll its work back."""
+        ...
+
+    def fail(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime, error: str) -> bool:
+        """Record this occurrence failed and release it: the error is kept and the job is due
+        again after a back-off (at most its interval); ``False`` when ``owner`` does not hold it."""
         ...
 
     def release(self, job_id: int, owner: str) -> bool:
         """Give back a job ``owner`` holds without running it: due as it was, for anyone."""
+        ...
+
+    def runs(self, job_id: int | None = None) -> list[JobRun]:
+        """Finished occurrences (of one job, or all), oldest first."""
         ...
 
     def get(self, job_id: int) -> Job | None: ...

@@ -1,36 +1,86 @@
-"""Recurring work: lease the jobs that are due, run them, and release them for their next run.
+"""Recurring work: keep one job per piece of recurring work, lease the due ones, run them.
 
 Any number of workers may call :meth:`SchedulerService.run_due` at once: a job is leased by
 one of them at a time (``JobRepository.lease``), and a worker that dies mid-job only delays
 it until its lease expires, when another worker takes it over.
+
+Exactly once: a job's work and the record of its completion are written in one unit of
+work, committed together. A worker killed before that commit leaves nothing behind (the
+database rolls the transaction back), so the next worker does the whole occurrence again; a
+worker whose lease was taken over finds ``complete`` refused and rolls its work back. A
+heartbeat renews the lease while the job runs, so a slow job is not taken over while its
+worker is alive, and no occurrence runs twice at once.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from slmo.core.model.job import ALL, EVALUATE, Job
-from slmo.core.ports import Clock, UnitOfWorkFactory
-from slmo.services.evaluate import EvaluationService
+from slmo.core.model.job import EVALUATE, Job, JobRun
+from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from slmo.services.evaluate import EvaluationService, Target
 
 logger = logging.getLogger(__name__)
 
-# How often every objective is evaluated, by default.
-EVALUATE_EVERY_SECONDS = 60
-# How long a worker holds a job before another may take it over; longer than any job runs.
-LEASE_SECONDS = 300
+# The shortest cadence of an evaluation: an objective is evaluated each bucket of its
+# indicator, but never more often than this.
+MIN_EVALUATE_SECONDS = 60
+# How long a worker holds a job before another may take it over, unless renewed; the
+# heartbeat renews it every third of this while the job runs.
+LEASE_SECONDS = 60
+# How often a worker brings the jobs in line with the catalogue (new and retired objectives).
+SYNC_SECONDS = 30
+
+
+def cadence(target: Target) -> int:
+    """Seconds between two evaluations of an objective: its indicator's bucket, at least a minute."""
+    return max(MIN_EVALUATE_SECONDS, target.indicator.bucket_seconds)
 
 
 @dataclass(frozen=True)
-class JobRun:
+class Outcome:
     """What running one leased job gave: ``completed`` is ``False`` when it failed (``error``)
-    or when the worker no longer held its lease at the end."""
+    or when the worker no longer held its lease at the end (its work was rolled back)."""
 
     job: Job
     completed: bool
     error: str | None = None
+
+
+class LeaseLostError(Exception):
+    """The worker no longer holds the job: another worker took it over, so this one's work is
+    rolled back (internal to the scheduler, never shown to users)."""
+
+
+class _Heartbeat:
+    """Renews a lease every ``every`` seconds in a thread of its own until stopped."""
+
+    def __init__(self, renew: Callable[[], bool], every: float) -> None:
+        self._renew = renew
+        self._every = every
+        self._stop = threading.Event()
+        self.lost = False
+        self._thread = threading.Thread(target=self._run, name="slmo-lease-heartbeat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every):
+            try:
+                if not self._renew():
+                    self.lost = True
+                    return
+            except Exception:  # a database hiccup: the next beat tries again
+                logger.warning("renewing a lease failed", exc_info=True)
 
 
 class SchedulerService:
@@ -47,16 +97,33 @@ class SchedulerService:
         self._clock = clock
         self.lease_seconds = lease_seconds
 
-    def ensure_defaults(self) -> list[Job]:
-        """Create the jobs every installation runs (evaluating every objective), if absent."""
+    # -- which jobs ----------------------------------------------------------------------
+
+    def sync(self) -> list[Job]:
+        """Bring the jobs in line with the catalogue: one evaluation job per objective in force,
+        on its cadence; the jobs of objectives no longer in force are retired. Idempotent, and
+        safe when several workers sync at once."""
+        now = self._clock.now()
         with self._uow() as uow:
-            jobs = [uow.jobs.ensure(EVALUATE, ALL, EVALUATE_EVERY_SECONDS, self._clock.now())]
+            wanted = {t.key: cadence(t) for t in self._evaluation.targets(uow, now)}
+            for key, every in sorted(wanted.items()):
+                uow.jobs.ensure(EVALUATE, key, every, now)
+            retired = uow.jobs.retire(EVALUATE, wanted)
             uow.commit()
+            jobs = [j for j in uow.jobs.list() if j.kind == EVALUATE]
+        if retired:
+            logger.info("retired %d evaluation jobs of objectives no longer in force", retired)
         return jobs
 
     def jobs(self) -> list[Job]:
         with self._uow() as uow:
             return uow.jobs.list()
+
+    def runs(self, job_id: int | None = None) -> list[JobRun]:
+        with self._uow() as uow:
+            return uow.jobs.runs(job_id)
+
+    # -- running them --------------------------------------------------------------------
 
     def lease(self, owner: str, limit: int) -> list[Job]:
         """Lease up to ``limit`` due jobs to ``owner``, committed at once."""
@@ -65,40 +132,55 @@ class SchedulerService:
             uow.commit()
         return leased
 
-    def run_due(self, owner: str, *, limit: int = 10, stop: Callable[[], bool] | None = None) -> list[JobRun]:
+    def renew(self, job: Job, owner: str) -> bool:
+        with self._uow() as uow:
+            held = uow.jobs.renew(job, owner, self._clock.now(), self.lease_seconds)
+            uow.commit()
+        return held
+
+    def run_due(self, owner: str, *, limit: int = 10, stop: Callable[[], bool] | None = None) -> list[Outcome]:
         """Lease up to ``limit`` due jobs, run each and release it (complete or failed).
 
         When ``stop`` says so between two jobs, the jobs not yet run are released unrun
         (due at once for another worker) and the method returns.
         """
-        runs: list[JobRun] = []
+        outcomes: list[Outcome] = []
         leased = self.lease(owner, limit)
         for index, job in enumerate(leased):
             if stop is not None and stop():
                 self._give_back(leased[index:], owner)
                 break
-            runs.append(self.run(job, owner))
-        return runs
+            outcomes.append(self.run(job, owner))
+        return outcomes
 
-    def run(self, job: Job, owner: str) -> JobRun:
-        """Run one job ``owner`` has leased, then complete or fail it."""
-        error: str | None = None
+    def run(self, job: Job, owner: str) -> Outcome:
+        """Run one job ``owner`` has leased: its work and its completion in one transaction."""
+        started = self._clock.now()
         try:
-            self._execute(job)
+            with _Heartbeat(lambda: self.renew(job, owner), self.lease_seconds / 3), self._uow() as uow:
+                self._execute(uow, job)
+                if not uow.jobs.complete(job, owner, started, self._clock.now()):
+                    raise LeaseLostError
+                uow.commit()
+        except LeaseLostError:
+            logger.warning(
+                "job %d (%s %s): %s lost its lease; its work is rolled back", job.id, job.kind, job.key, owner
+            )
+            return Outcome(job=job, completed=False, error="lease lost")
         except Exception as exc:  # a failing job must not stop the worker
             logger.warning("job %d (%s %s) failed", job.id, job.kind, job.key, exc_info=True)
             error = f"{type(exc).__name__}: {exc}"
-        with self._uow() as uow:
-            now = self._clock.now()
-            held = uow.jobs.complete(job.id, owner, now) if error is None else uow.jobs.fail(job.id, owner, now, error)
-            uow.commit()
-        if not held:
-            logger.warning("job %d (%s %s): %s's lease was lost before the end", job.id, job.kind, job.key, owner)
-        return JobRun(job=job, completed=held and error is None, error=error)
+            with self._uow() as uow:
+                held = uow.jobs.fail(job, owner, started, self._clock.now(), error)
+                uow.commit()
+            if not held:
+                logger.warning("job %d (%s %s): %s lost its lease before the end", job.id, job.kind, job.key, owner)
+            return Outcome(job=job, completed=False, error=error)
+        return Outcome(job=job, completed=True)
 
-    def _execute(self, job: Job) -> None:
+    def _execute(self, uow: UnitOfWork, job: Job) -> None:
         if job.kind == EVALUATE:
-            self._evaluation.evaluate(self._clock.now(), None if job.key == ALL else job.key)
+            self._evaluation.evaluate_in(uow, self._clock.now(), job.key)
         else:
             raise ValueError(f"unknown job kind {job.kind!r}")
 
@@ -108,3 +190,40 @@ class SchedulerService:
             for job in jobs:
                 uow.jobs.release(job.id, owner)
             uow.commit()
+
+    # -- the loop of a worker ------------------------------------------------------------
+
+    def work(
+        self,
+        owner: str,
+        stopping: threading.Event,
+        *,
+        interval: float = 5.0,
+        once: bool = False,
+        report: Callable[[Outcome], None] | None = None,
+    ) -> None:
+        """Run due jobs one at a time until ``stopping`` is set (or, with ``once``, until none
+        is due). One at a time, so that a stop waits for one job only and the others stay free
+        for the other workers. The jobs are synced with the catalogue every ``SYNC_SECONDS``."""
+        synced_at: float | None = None
+        while not stopping.is_set():
+            now = self._clock.now().timestamp()
+            if synced_at is None or now - synced_at >= SYNC_SECONDS:
+                try:
+                    self.sync()
+                except Exception:  # the database may be away for a moment: try again later
+                    logger.warning("syncing jobs failed", exc_info=True)
+                synced_at = now
+            try:
+                outcomes = self.run_due(owner, limit=1, stop=stopping.is_set)
+            except Exception:
+                logger.warning("leasing jobs failed", exc_info=True)
+                outcomes = []
+            for outcome in outcomes:
+                if report is not None:
+                    report(outcome)
+            if outcomes:
+                continue
+            if once:
+                break
+            stopping.wait(interval)

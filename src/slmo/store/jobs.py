@@ -15,13 +15,14 @@ import builtins
 import dataclasses
 import datetime as dt
 import threading
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint, or_, select, update
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from slmo.core.model.job import Job
+from slmo.core.model.job import Job, JobRun, RunOutcome
 from slmo.store.columns import UtcDateTime
 from slmo.store.documents import as_utc
 from slmo.store.failures import session_url, translated
@@ -29,6 +30,13 @@ from slmo.store.schema import NAME_LENGTH, Base
 
 # Errors are kept for people to read, not whole tracebacks.
 ERROR_LENGTH = 2000
+# A failed job is tried again after this, doubled at each failure in a row, at most its interval.
+RETRY_SECONDS = 10
+
+
+def retry_delay(interval_seconds: int, attempts: int) -> int:
+    """Seconds before a job that failed ``attempts`` times in a row is tried again."""
+    return min(interval_seconds, RETRY_SECONDS << max(min(attempts, 20) - 1, 0))
 
 
 class JobRow(Base):
@@ -48,6 +56,34 @@ class JobRow(Base):
 
     def __repr__(self) -> str:
         return f"JobRow({self.id} {self.kind}/{self.key} due {self.due_at})"
+
+
+class JobRunRow(Base):
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[int] = mapped_column(Integer, ForeignKey("jobs.id", ondelete="CASCADE"))
+    due_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    owner: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    attempt: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    outcome: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+def _run(row: JobRunRow) -> JobRun:
+    return JobRun(
+        job_id=row.job_id,
+        due_at=row.due_at,
+        owner=row.owner,
+        attempt=row.attempt,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        outcome=RunOutcome(row.outcome),
+        error=row.error,
+    )
 
 
 def _job(row: JobRow) -> Job:
@@ -123,34 +159,62 @@ class SqlJobRepository:
         if raw is not None and not getattr(raw, "in_transaction", True):
             self._session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
-    def _release(self, job_id: int, owner: str, now: dt.datetime, error: str | None) -> bool:
+    def _held(self, job: Job, owner: str) -> JobRow | None:
+        """The job's row, locked, when ``owner`` still holds the occurrence leased as ``job``."""
+        row = self._session.scalars(
+            select(JobRow)
+            .where(JobRow.id == job.id, JobRow.lease_owner == owner, JobRow.due_at == as_utc(job.due_at))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        return row
+
+    def renew(self, job: Job, owner: str, now: dt.datetime, lease_seconds: int) -> bool:
+        with translated(session_url(self._session), "renewing a lease"):
+            result = self._session.execute(
+                update(JobRow)
+                .where(JobRow.id == job.id, JobRow.lease_owner == owner, JobRow.due_at == as_utc(job.due_at))
+                .values(lease_until=as_utc(now) + dt.timedelta(seconds=lease_seconds))
+                .execution_options(synchronize_session=False)
+            )
+        return bool(getattr(result, "rowcount", 0))
+
+    def _finish(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime, error: str | None) -> bool:
         at = as_utc(now)
-        with translated(session_url(self._session), "releasing a job"):
-            row = self._session.scalars(
-                select(JobRow)
-                .where(JobRow.id == job_id, JobRow.lease_owner == owner)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            ).first()
+        with translated(session_url(self._session), "finishing a job"):
+            row = self._held(job, owner)
             if row is None:
                 return False
+            self._session.add(
+                JobRunRow(
+                    job_id=row.id,
+                    due_at=row.due_at,
+                    owner=owner,
+                    attempt=row.attempts,
+                    started_at=as_utc(started_at),
+                    finished_at=at,
+                    outcome=(RunOutcome.DONE if error is None else RunOutcome.FAILED).value,
+                    error=None if error is None else error[:ERROR_LENGTH],
+                )
+            )
             row.lease_owner = None
             row.lease_until = None
             row.last_run_at = at
-            row.due_at = at + dt.timedelta(seconds=row.interval_seconds)
             if error is None:
+                row.due_at = at + dt.timedelta(seconds=row.interval_seconds)
                 row.attempts = 0
                 row.last_error = None
             else:
+                row.due_at = at + dt.timedelta(seconds=retry_delay(row.interval_seconds, row.attempts))
                 row.last_error = error[:ERROR_LENGTH]
             self._session.flush()
         return True
 
-    def complete(self, job_id: int, owner: str, now: dt.datetime) -> bool:
-        return self._release(job_id, owner, now, None)
+    def complete(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime) -> bool:
+        return self._finish(job, owner, started_at, now, None)
 
-    def fail(self, job_id: int, owner: str, now: dt.datetime, error: str) -> bool:
-        return self._release(job_id, owner, now, error)
+    def fail(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime, error: str) -> bool:
+        return self._finish(job, owner, started_at, now, error)
 
     def release(self, job_id: int, owner: str) -> bool:
         with translated(session_url(self._session), "releasing a job"):
@@ -174,13 +238,38 @@ class SqlJobRepository:
             ).all()
         return [_job(row) for row in rows]
 
+    def retire(self, kind: str, keep: Collection[str]) -> int:
+        kept = set(keep)
+        with translated(session_url(self._session), "retiring jobs"):
+            gone = [
+                job_id
+                for job_id, key in self._session.execute(select(JobRow.id, JobRow.key).where(JobRow.kind == kind))
+                if key not in kept
+            ]
+            if gone:
+                # Runs first: SQLite enforces the foreign key only when asked to, PostgreSQL always.
+                self._session.execute(delete(JobRunRow).where(JobRunRow.job_id.in_(gone)))
+                self._session.execute(
+                    delete(JobRow).where(JobRow.id.in_(gone)).execution_options(synchronize_session=False)
+                )
+        return len(gone)
+
+    def runs(self, job_id: int | None = None) -> builtins.list[JobRun]:
+        query = select(JobRunRow).order_by(JobRunRow.id)
+        if job_id is not None:
+            query = query.where(JobRunRow.job_id == job_id)
+        with translated(session_url(self._session), "reading job runs"):
+            return [_run(row) for row in self._session.scalars(query).all()]
+
 
 class StoredJobs:
-    """The in-memory store's jobs. Every change takes effect at once, under the lock (the SQL
-    store's job changes are each committed at once by their callers)."""
+    """The in-memory store's jobs and runs. Leases, renewals and releases take effect at once,
+    under the lock (the SQL store's callers commit each of them at once); a finished run waits
+    for its unit of work's commit, like the job's work it is committed with."""
 
     def __init__(self) -> None:
         self.jobs: dict[int, Job] = {}
+        self.runs: list[JobRun] = []
         self.last_id = 0
         self.lock = threading.Lock()
 
@@ -188,6 +277,7 @@ class StoredJobs:
 class MemoryJobRepository:
     def __init__(self, stored: StoredJobs) -> None:
         self._stored = stored
+        self.pending: list[tuple[Job, str, dt.datetime, dt.datetime, str | None]] = []
 
     def ensure(self, kind: str, key: str, interval_seconds: int, now: dt.datetime) -> Job:
         with self._stored.lock:
@@ -203,6 +293,15 @@ class MemoryJobRepository:
             )
             self._stored.jobs[job.id] = job
             return job
+
+    def retire(self, kind: str, keep: Collection[str]) -> int:
+        kept = set(keep)
+        with self._stored.lock:
+            gone = {i for i, j in self._stored.jobs.items() if j.kind == kind and j.key not in kept}
+            for job_id in gone:
+                del self._stored.jobs[job_id]
+            self._stored.runs = [r for r in self._stored.runs if r.job_id not in gone]
+        return len(gone)
 
     def lease(self, owner: str, now: dt.datetime, lease_seconds: int, limit: int) -> builtins.list[Job]:
         at = as_utc(now)
@@ -223,28 +322,68 @@ class MemoryJobRepository:
                 self._stored.jobs[job.id] = job
         return leased
 
-    def _release(self, job_id: int, owner: str, now: dt.datetime, error: str | None) -> bool:
-        at = as_utc(now)
+    def _held(self, job: Job, owner: str) -> Job | None:
+        held = self._stored.jobs.get(job.id)
+        if held is None or held.lease_owner != owner or held.due_at != as_utc(job.due_at):
+            return None
+        return held
+
+    def renew(self, job: Job, owner: str, now: dt.datetime, lease_seconds: int) -> bool:
         with self._stored.lock:
-            job = self._stored.jobs.get(job_id)
-            if job is None or job.lease_owner != owner:
+            held = self._held(job, owner)
+            if held is None:
                 return False
-            self._stored.jobs[job_id] = dataclasses.replace(
-                job,
-                lease_owner=None,
-                lease_until=None,
-                last_run_at=at,
-                due_at=at + dt.timedelta(seconds=job.interval_seconds),
-                attempts=0 if error is None else job.attempts,
-                last_error=None if error is None else error[:ERROR_LENGTH],
-            )
+            until = as_utc(now) + dt.timedelta(seconds=lease_seconds)
+            self._stored.jobs[job.id] = dataclasses.replace(held, lease_until=until)
         return True
 
-    def complete(self, job_id: int, owner: str, now: dt.datetime) -> bool:
-        return self._release(job_id, owner, now, None)
+    def _finish(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime, error: str | None) -> bool:
+        with self._stored.lock:
+            if self._held(job, owner) is None:
+                return False
+        self.pending.append((job, owner, as_utc(started_at), as_utc(now), error))
+        return True
 
-    def fail(self, job_id: int, owner: str, now: dt.datetime, error: str) -> bool:
-        return self._release(job_id, owner, now, error)
+    def complete(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime) -> bool:
+        return self._finish(job, owner, started_at, now, None)
+
+    def fail(self, job: Job, owner: str, started_at: dt.datetime, now: dt.datetime, error: str) -> bool:
+        return self._finish(job, owner, started_at, now, error)
+
+    def commit(self) -> None:
+        """Apply the finished runs. A run whose lease was
+        lost since is dropped, as the SQL store's row lock would have kept it from committing."""
+        with self._stored.lock:
+            for job, owner, started_at, at, error in self.pending:
+                held = self._held(job, owner)
+                if held is None:
+                    continue
+                self._stored.runs.append(
+                    JobRun(
+                        job_id=held.id,
+                        due_at=held.due_at,
+                        owner=owner,
+                        attempt=held.attempts,
+                        started_at=started_at,
+                        finished_at=at,
+                        outcome=RunOutcome.DONE if error is None else RunOutcome.FAILED,
+                        error=None if error is None else error[:ERROR_LENGTH],
+                    )
+                )
+                delay = held.interval_seconds if error is None else retry_delay(held.interval_seconds, held.attempts)
+                self._stored.jobs[held.id] = dataclasses.replace(
+                    held,
+                    lease_owner=None,
+                    lease_until=None,
+                    last_run_at=at,
+                    due_at=at + dt.timedelta(seconds=delay),
+                    attempts=0 if error is None else held.attempts,
+                    last_error=None if error is None else error[:ERROR_LENGTH],
+                )
+        self.pending.clear()
+
+    def rollback(self) -> None:
+        self.pending.clear()
 
     def release(self, job_id: int, owner: str) -> bool:
         with self._stored.lock:
@@ -263,3 +402,7 @@ class MemoryJobRepository:
     def list(self) -> builtins.list[Job]:
         with self._stored.lock:
             return [self._stored.jobs[i] for i in sorted(self._stored.jobs)]
+
+    def runs(self, job_id: int | None = None) -> builtins.list[JobRun]:
+        with self._stored.lock:
+            return [r for r in self._stored.runs if job_id is None or r.job_id == job_id]

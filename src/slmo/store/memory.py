@@ -40,6 +40,8 @@ from slmo.core.ports import (
     MeasurementRepository,
     TicketRepository,
     TokenRepository,
+    UserRepository,
+    WebSessionRepository,
 )
 from slmo.errors import ConflictError
 from slmo.store.auth import MemoryTokenRepository
@@ -53,6 +55,7 @@ from slmo.store.documents import (
     stored_audit_entry,
 )
 from slmo.store.jobs import MemoryJobRepository, StoredJobs
+from slmo.store.memory_auth import MemoryUserRepository, MemoryWebSessionRepository, StoredAuth
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_tickets import MemoryTicketRepository, StoredTickets
 
@@ -83,6 +86,7 @@ class MemoryStore:
     tokens: dict[str, Token] = field(default_factory=dict)
     tickets: StoredTickets = field(default_factory=StoredTickets)
     jobs: StoredJobs = field(default_factory=StoredJobs)
+    auth: StoredAuth = field(default_factory=StoredAuth)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -291,6 +295,8 @@ class MemoryUnitOfWork:
     tokens: TokenRepository
     tickets: TicketRepository
     jobs: JobRepository
+    users: UserRepository
+    web_sessions: WebSessionRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -303,7 +309,12 @@ class MemoryUnitOfWork:
         self.tokens = self._tokens
         self._tickets = MemoryTicketRepository(self.store.tickets)
         self.tickets = self._tickets
-        self.jobs = MemoryJobRepository(self.store.jobs)
+        self._users = MemoryUserRepository(self.store.auth)
+        self.users = self._users
+        self._web_sessions = MemoryWebSessionRepository(self.store.auth, self._users)
+        self.web_sessions = self._web_sessions
+        self._jobs = MemoryJobRepository(self.store.jobs)
+        self.jobs = self._jobs
 
     def __enter__(self) -> Self:
         return self
@@ -322,6 +333,7 @@ class MemoryUnitOfWork:
             # All or nothing: every write is checked before any is applied.
             for key in tx.changes:
                 tx.check(key)
+            self._users.check()
             for key, stored in tx.changes.items():
                 if stored is None:
                     db.objects.pop(key, None)
@@ -335,9 +347,15 @@ class MemoryUnitOfWork:
                 db.evaluations[evaluation_key] = (row_id if held is None else held[0], document)
             self._tokens.commit()
             self._tickets.commit()
+            self._users.commit()
+            self._web_sessions.commit()
+            self._jobs.commit()
         tx.clear()
 
     def rollback(self) -> None:
         self._tx.clear()
         self._tokens.pending.clear()
         self._tickets.rollback()
+        self._users.rollback()
+        self._web_sessions.rollback()
+        self._jobs.rollback()
