@@ -28,8 +28,11 @@ from slmo.services.clock import ClockService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
+from slmo.services.passwords import Passwords
 from slmo.services.scheduler import SchedulerService
+from slmo.services.sessions import SessionService
 from slmo.services.tickets import TicketService
+from slmo.services.users import UserService
 from slmo.settings import Settings
 
 if TYPE_CHECKING:
@@ -56,6 +59,8 @@ class Slmo:
     codec: SpecCodec
     tickets: TicketService
     scheduler: SchedulerService
+    users: UserService
+    sessions: SessionService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -123,6 +128,7 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
     clocks = ClockService(codec, calendars)
     tickets = TicketService(uow, _ticket_reader(), clocks, evaluation, clock)
     evaluation.ticket_counts = tickets.counts
+    passwords = Passwords()
     return Slmo(
         settings=settings,
         catalogue=catalogue,
@@ -135,6 +141,8 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
         codec=codec,
         tickets=tickets,
         scheduler=SchedulerService(uow, evaluation, clock),
+        users=UserService(uow, clock, passwords),
+        sessions=SessionService(uow, clock, passwords),
         _engine=engine,
     )
 

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from slmo.core.model.audit import AuditEntry
-from slmo.core.model.auth import Token
+from slmo.core.model.auth import Token, User, WebSession
 from slmo.core.model.calendar import Calendar, TimeRange
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
@@ -182,6 +182,47 @@ class TokenRepository(Protocol):
         ...
 
 
+class UserRepository(Protocol):
+    """People who sign in to the web UI, by name; never deleted, only disabled."""
+
+    def add(self, user: User) -> None: ...
+
+    def replace(self, user: User) -> None:
+        """Store a changed user (a new password hash, disabled) over the one of the same name."""
+        ...
+
+    def get(self, name: str) -> User | None: ...
+
+    def list(self) -> list[User]:
+        """Every user, by name."""
+        ...
+
+
+class WebSessionRepository(Protocol):
+    """Signed-in browsers, found by the SHA-256 of their cookie's id."""
+
+    def add(self, session: WebSession) -> None: ...
+
+    def find(self, id_hash: str) -> WebSession | None: ...
+
+    def touch(self, id_hash: str, at: dt.datetime) -> None:
+        """Record a request of the session at ``at`` (its idle timeout counts from there)."""
+        ...
+
+    def delete(self, id_hash: str) -> None:
+        """End one session; ending one that is gone changes nothing."""
+        ...
+
+    def delete_for(self, user: str) -> int:
+        """End every session of ``user``; how many."""
+        ...
+
+    def delete_stale(self, before: dt.datetime, last_seen_before: dt.datetime) -> int:
+        """Delete sessions past their lifetime (``expires_at <= before``) or idle since before
+        ``last_seen_before``; how many."""
+        ...
+
+
 class JobRepository(Protocol):
     """Recurring jobs and their leases. ``lease`` and ``renew`` are meant to be committed at once,
     each in a unit of work of its own, so that a lease is visible to every other worker as soon
@@ -242,6 +283,8 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     tickets: TicketRepository
     jobs: JobRepository
+    users: UserRepository
+    web_sessions: WebSessionRepository
 
     def __enter__(self) -> Self: ...
 

@@ -44,6 +44,26 @@ def hash_secret(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def parse_role(role: str, party: str | None, holder: str) -> Role:
+    """The role named ``role`` for a ``holder`` (a token or a user), refused with what is
+    expected when unknown, or when a party role comes without its party."""
+    try:
+        chosen = Role(role)
+    except ValueError:
+        known = ", ".join(r.value for r in Role)
+        raise SpecError(
+            [Problem(None, "role", f"{role!r} is not a role; use one of {known}", key="auth.bad_role")]
+        ) from None
+    if chosen in PARTY_ROLES and not party:
+        raise SpecError([Problem(None, "party", f"a {chosen.value} {holder} needs --party", key="auth.party_needed")])
+    return chosen
+
+
+def require_party(uow: UnitOfWork, party: str | None) -> None:
+    if party is not None and uow.catalogue.get("Party", party) is None:
+        raise NotFoundError(f"Party {party!r} does not exist", key="error.object_not_found", kind="Party", name=party)
+
+
 def _principal(token: Token) -> Principal:
     return Principal(name=token.name, role=token.role, party=token.party)
 
@@ -118,15 +138,7 @@ class AuthService:
         expires_at: dt.datetime | None = None,
     ) -> tuple[Token, str]:
         """A new token and its secret, which is shown this once and never stored."""
-        try:
-            chosen = Role(role)
-        except ValueError:
-            known = ", ".join(r.value for r in Role)
-            raise SpecError(
-                [Problem(None, "role", f"{role!r} is not a role; use one of {known}", key="auth.bad_role")]
-            ) from None
-        if chosen in PARTY_ROLES and not party:
-            raise SpecError([Problem(None, "party", f"a {chosen.value} token needs --party", key="auth.party_needed")])
+        chosen = parse_role(role, party, "token")
         now = self._clock.now()
         token_id = secrets.token_hex(4)
         secret = f"{PREFIX}{token_id}_{secrets.token_urlsafe(32)}"
@@ -140,10 +152,7 @@ class AuthService:
             expires_at=expires_at,
         )
         with self._uow() as uow:
-            if party is not None and uow.catalogue.get("Party", party) is None:
-                raise NotFoundError(
-                    f"Party {party!r} does not exist", key="error.object_not_found", kind="Party", name=party
-                )
+            require_party(uow, party)
             uow.tokens.add(token)
             self._audit(uow, actor, AuditAction.CREATE, token, now)
             uow.commit()

@@ -24,8 +24,10 @@ from slmo.core.ports import (
     MeasurementRepository,
     TicketRepository,
     TokenRepository,
+    UserRepository,
+    WebSessionRepository,
 )
-from slmo.store.auth import SqlTokenRepository
+from slmo.store.auth import SqlTokenRepository, SqlUserRepository, SqlWebSessionRepository
 from slmo.store.documents import utc_now
 from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
@@ -54,6 +56,8 @@ class SqlUnitOfWork:
     tokens: TokenRepository
     tickets: TicketRepository
     jobs: JobRepository
+    users: UserRepository
+    web_sessions: WebSessionRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -66,6 +70,8 @@ class SqlUnitOfWork:
         self.tokens = SqlTokenRepository(self._session)
         self.tickets = SqlTicketRepository(self._session)
         self.jobs = SqlJobRepository(self._session)
+        self.users = SqlUserRepository(self._session)
+        self.web_sessions = SqlWebSessionRepository(self._session)
 
     def __enter__(self) -> Self:
         return self
