@@ -6,6 +6,9 @@
 | lang          | --lang   | SLMO_LANG            | ``en``                                           |
 | migrate       |          | SLMO_MIGRATE         | ``true``: bring the schema to head at connect    |
 
+``slmo serve`` also reads ``SLMO_SCHEDULER`` (``true``: run the scheduled jobs in the server)
+and ``SLMO_LEASE_SECONDS`` (how long a job stays leased to a worker that stopped answering).
+
 The user data folder is ``$XDG_DATA_HOME/slmo`` (``~/.local/share/slmo`` when unset) on
 Linux and macOS, ``%LOCALAPPDATA%\\slmo`` on Windows.
 """
@@ -31,6 +34,17 @@ class Settings:
     migrate: bool = True
 
 
+def env_flag(name: str, *, default: bool, environ: Mapping[str, str] | None = None) -> bool:
+    """A true/false environment variable, refused with a clear error when it is neither."""
+    env = os.environ if environ is None else environ
+    text = env.get(name, "true" if default else "false").strip().lower()
+    if text not in _TRUE | _FALSE:
+        raise ConfigurationError(
+            f"{name}: {text!r} is not true or false", key="error.setting_bool", name=name, value=text
+        )
+    return text in _TRUE
+
+
 def data_dir(environ: Mapping[str, str]) -> Path:
     if os.name == "nt" and environ.get("LOCALAPPDATA"):
         return Path(environ["LOCALAPPDATA"]) / "slmo"
@@ -50,17 +64,10 @@ def load_settings(
     if "://" not in url:
         # A bare path is taken as a SQLite file: `--db ./team.db`.
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
-    migrate_text = env.get("SLMO_MIGRATE", "true").strip().lower()
-    if migrate_text not in _TRUE | _FALSE:
-        raise ConfigurationError(
-            f"SLMO_MIGRATE: {migrate_text!r} is not true or false",
-            key="error.setting_bool",
-            name="SLMO_MIGRATE",
-            value=migrate_text,
-        )
+    migrate = env_flag("SLMO_MIGRATE", default=True, environ=env)
     chosen_lang = lang or env.get("SLMO_LANG") or "en"
     if normalise_lang(chosen_lang) != chosen_lang.split(".")[0].split("_")[0].lower():
         raise ConfigurationError(
             f"language {chosen_lang!r} is not supported; use en or ar", key="error.language", value=chosen_lang
         )
-    return Settings(database_url=url, lang=normalise_lang(chosen_lang), migrate=migrate_text in _TRUE)
+    return Settings(database_url=url, lang=normalise_lang(chosen_lang), migrate=migrate)

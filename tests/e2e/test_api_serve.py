@@ -12,6 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from slmo.bootstrap import connect
+from slmo.settings import Settings
+from tests.conftest import EXAMPLES
 from tests.e2e.conftest import SLMO, Cli
 
 
@@ -63,3 +66,45 @@ def test_serve_answers_and_stops_on_sigterm(tmp_path: Path) -> None:
             process.wait()
         if process.stdout:
             process.stdout.close()
+
+
+def test_serve_runs_the_scheduler_in_process_on_sqlite(cli: Cli, tmp_path: Path) -> None:
+    """One `slmo serve` on SQLite is the whole installation: its scheduler evaluates every
+    objective, with no worker, and the API answers meanwhile."""
+    database = tmp_path / "serve.db"
+    team = cli.on(database)
+    team("apply", "-f", str(EXAMPLES))
+    secret = team("token", "create", "--role", "viewer").stdout.strip().splitlines()[-1]
+    port = _free_port()
+    env = {**os.environ, "SLMO_DATABASE_URL": f"sqlite:///{database}"}
+    process = subprocess.Popen(
+        [*SLMO, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 60
+        stored: list[dict[str, object]] = []
+        while len({(r["agreement"], r["objective"]) for r in stored}) < 9:
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, f"the scheduler stored {len(stored)} evaluations"
+            time.sleep(0.3)
+            try:
+                answer = httpx.get(
+                    f"http://127.0.0.1:{port}/api/v1/evaluations?limit=1000",
+                    headers={"Authorization": f"Bearer {secret}"},
+                    timeout=5,
+                )
+            except httpx.TransportError:
+                continue
+            stored = answer.json()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) in (0, -signal.SIGTERM)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
+    with connect(Settings(database_url=f"sqlite:///{database}")) as slmo:
+        jobs = slmo.scheduler.jobs()
+    assert len(jobs) == 9
+    assert {j.lease_owner for j in jobs} == {None}  # stopped cleanly, no lease left behind

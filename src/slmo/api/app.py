@@ -7,6 +7,9 @@ configured database.
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -18,7 +21,10 @@ from slmo.api import problems
 from slmo.api.limits import BodyLimit, BodyTooLargeError
 from slmo.api.routes import audit, catalogue, health, ingest, status
 from slmo.bootstrap import Slmo, connect
-from slmo.settings import load_settings
+from slmo.services.scheduler import LEASE_SECONDS, worker_name
+from slmo.settings import env_flag, load_settings
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "/api/v1"
 # Large enough for a day of one-second events in CSV, small enough that one request
@@ -28,16 +34,52 @@ DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
 WEB_PREFIX = "/ui"
 
 
+class SchedulerThread:
+    """The scheduler inside the server process: a worker loop in a thread of its own, so that
+    one ``slmo serve`` on SQLite needs no other process. Stopping waits for the job in hand."""
+
+    def __init__(self, slmo: Slmo, interval: float) -> None:
+        self.owner = worker_name()
+        self._slmo = slmo
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="slmo-scheduler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        logger.info("scheduler %s started in the server", self.owner)
+
+    def _run(self) -> None:
+        self._slmo.scheduler.work(self.owner, self._stopping, interval=self._interval)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+        logger.info("scheduler %s stopped", self.owner)
+
+
 def create_app(
-    slmo: Slmo, *, body_limit: int = DEFAULT_BODY_LIMIT, web: ASGIApp | None = None, owns_handle: bool = False
+    slmo: Slmo,
+    *,
+    body_limit: int = DEFAULT_BODY_LIMIT,
+    web: ASGIApp | None = None,
+    owns_handle: bool = False,
+    scheduler: bool = False,
+    scheduler_interval: float = 5.0,
 ) -> FastAPI:
-    """The app over ``slmo``; with ``owns_handle`` it closes the handle when the server stops."""
+    """The app over ``slmo``; with ``owns_handle`` it closes the handle when the server stops,
+    and with ``scheduler`` it runs the scheduled jobs in a thread while it serves."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        running = SchedulerThread(slmo, scheduler_interval) if scheduler else None
+        if running is not None:
+            running.start()
         try:
             yield
         finally:
+            if running is not None:
+                running.stop()
             if owns_handle:
                 slmo.close()
 
@@ -74,5 +116,9 @@ def create_app(
 
 def from_environment() -> FastAPI:
     """The app over the database the environment names (``SLMO_DATABASE_URL``...): the factory
-    ``slmo serve`` hands uvicorn by name, so the command line needs no import of the API."""
-    return create_app(connect(load_settings()), owns_handle=True)
+    ``slmo serve`` hands uvicorn by name, so the command line needs no import of the API.
+    ``SLMO_SCHEDULER`` (default true) runs the scheduler in the server; ``SLMO_LEASE_SECONDS``
+    sets its leases."""
+    slmo = connect(load_settings())
+    slmo.scheduler.lease_seconds = int(os.environ.get("SLMO_LEASE_SECONDS", LEASE_SECONDS))
+    return create_app(slmo, owns_handle=True, scheduler=env_flag("SLMO_SCHEDULER", default=True))

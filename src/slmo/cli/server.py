@@ -11,7 +11,9 @@ import typer
 from rich.table import Table
 
 from slmo.cli.context import context
+from slmo.cli.worker import LeaseOption
 from slmo.core.model.auth import Role
+from slmo.services.scheduler import LEASE_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +24,12 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    scheduler: Annotated[
+        bool, typer.Option("--scheduler/--no-scheduler", help="Run the scheduled jobs in this process too.")
+    ] = True,
+    lease: LeaseOption = LEASE_SECONDS,
 ) -> None:
-    """Run the REST API (and, later, the web UI and scheduler) until SIGTERM or Ctrl-C."""
+    """Run the REST API, the web UI and the scheduler in one process until SIGTERM or Ctrl-C."""
     import uvicorn
 
     c = context(ctx)
@@ -31,6 +37,8 @@ def serve(
     # points); it reads its settings from the environment, so hand it ours.
     os.environ["SLMO_DATABASE_URL"] = c.settings.database_url
     os.environ["SLMO_LANG"] = c.settings.lang
+    os.environ["SLMO_SCHEDULER"] = "true" if scheduler else "false"
+    os.environ["SLMO_LEASE_SECONDS"] = str(lease)
     # uvicorn handles SIGTERM and SIGINT itself: it stops accepting connections, lets the
     # requests in flight finish, runs the app's shutdown (which closes the database) and returns.
     uvicorn.run(

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import signal
-import socket
 import threading
 from types import FrameType
 from typing import Annotated
@@ -14,7 +11,7 @@ from typing import Annotated
 import typer
 
 from slmo.cli.context import context
-from slmo.services.scheduler import LEASE_SECONDS, Outcome
+from slmo.services.scheduler import LEASE_SECONDS, Outcome, worker_name
 
 logger = logging.getLogger(__name__)
 
@@ -26,11 +23,6 @@ LeaseOption = Annotated[
         help="Seconds a job stays leased to a worker that stopped answering before another takes it over.",
     ),
 ]
-
-
-def worker_name() -> str:
-    """A name no other worker has, shown in the jobs' lease owner: host, process and a nonce."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def log_outcome(owner: str, outcome: Outcome) -> None:

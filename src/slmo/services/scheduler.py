@@ -15,6 +15,9 @@ worker is alive, and no occurrence runs twice at once.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +36,11 @@ MIN_EVALUATE_SECONDS = 60
 LEASE_SECONDS = 60
 # How often a worker brings the jobs in line with the catalogue (new and retired objectives).
 SYNC_SECONDS = 30
+
+
+def worker_name() -> str:
+    """A name no other worker has, shown in the jobs' lease owner: host, process and a nonce."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 def cadence(target: Target) -> int:
