@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -24,6 +25,14 @@ def test_worker_once_evaluates_every_objective_and_stores_the_results(cli: Cli, 
     assert {(j.kind, j.lease_owner, j.last_error) for j in jobs} == {("evaluate", None, None)}
     assert sorted(j.key for j in jobs) == sorted(f"{e.agreement}/{e.evaluation.objective}" for e in stored)
     assert all(j.last_run_at is not None for j in jobs)
+    listed = json.loads(cli("jobs", "--json", "--runs", "5").stdout)
+    assert sorted(j["key"] for j in listed) == sorted(j.key for j in jobs)
+    for row in listed:
+        (run,) = row["runs"]
+        assert (run["outcome"], run["attempt"], run["error"]) == ("done", 1, None)
+        assert row["lease_owner"] is None and row["every_seconds"] in (60, 300)
+    table = cli("jobs", "--runs", "1").stdout
+    assert "eportal-sla/availability" in table and "done" in table
     cli("worker", "--once")  # nothing due yet: returns at once, runs nothing
     with connect(Settings(database_url=f"sqlite:///{tmp_path / 'slmo.db'}")) as slmo:
         assert len(slmo.evaluation.evaluations()) == 9

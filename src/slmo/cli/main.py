@@ -17,7 +17,7 @@ from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.cli.server import serve, token_app
 from slmo.cli.tickets import tickets_app
-from slmo.cli.worker import worker
+from slmo.cli.worker import jobs, worker
 from slmo.errors import SlmoError
 from slmo.settings import load_settings
 
@@ -67,6 +67,7 @@ app.add_typer(db_app, name="db")
 app.command()(serve)
 app.add_typer(token_app, name="token")
 app.command()(worker)
+app.command()(jobs)
 
 
 def execute(args: list[str] | None = None) -> int:
