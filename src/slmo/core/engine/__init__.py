@@ -4,9 +4,37 @@ Formulas and their sources are in ``docs/formulas.md``. The application layer bu
 ``BucketGrid`` (from the store's series, with service-hour and maintenance weights from
 the calendar, e.g. through ``bucket_mask``) and calls ``evaluate`` for one objective or
 ``evaluate_batch`` for many.
+
+Alerts (``docs/alerting.md``): ``default_rules`` is the SRE workbook's multiwindow,
+multi-burn-rate policy; ``evaluate_alerts`` decides which tiers fire at one instant,
+``alert_history`` at every instant of a history, and ``backtest`` matches the alerts with
+breaches.
 """
 
+from slmo.core.engine.alert_history import AlertHistory, alert_history
+from slmo.core.engine.alert_policy import (
+    WORKBOOK_CONDITIONS,
+    AlertSignal,
+    SignalKind,
+    budget_share,
+    condition_from_budget,
+    default_rules,
+    policy_signals,
+    policy_windows,
+    rules_from_conditions,
+    scaled_factor,
+)
+from slmo.core.engine.alert_rules import (
+    AlertState,
+    decide_alerts,
+    evaluate_alerts,
+    in_intervals,
+    signal_states,
+    tier_states,
+)
+from slmo.core.engine.alert_warnings import elapsed_warning_levels, new_elapsed_warnings
 from slmo.core.engine.attainment import check_slice_target, check_target, ratio, slice_scores
+from slmo.core.engine.backtest import ANY_TIER, BacktestResult, Intervals, backtest, firing_intervals, match_alerts
 from slmo.core.engine.budget import budget_left, budget_minutes, budget_spent, budget_total
 from slmo.core.engine.burnrate import (
     BURN_WINDOWS,
@@ -42,48 +70,88 @@ from slmo.core.engine.windows import (
     rolling_window,
     window_at,
 )
+from slmo.core.model.alerting import (
+    AlertRules,
+    AlertTier,
+    AtRiskRule,
+    BudgetThreshold,
+    BurnCondition,
+    NoDataRule,
+)
 
 __all__ = [
+    "ANY_TIER",
     "BURN_WINDOWS",
     "STATUS_CODES",
+    "WORKBOOK_CONDITIONS",
+    "AlertHistory",
+    "AlertRules",
+    "AlertSignal",
+    "AlertState",
+    "AlertTier",
+    "AtRiskRule",
+    "BacktestResult",
     "BucketGrid",
+    "BudgetThreshold",
+    "BurnCondition",
     "EvaluationArrays",
     "Incidents",
     "Instant",
+    "Intervals",
+    "NoDataRule",
+    "SignalKind",
     "Span",
     "StatusRules",
+    "alert_history",
+    "backtest",
     "bucket_coverage",
     "bucket_mask",
     "budget_consumed",
     "budget_left",
     "budget_minutes",
+    "budget_share",
     "budget_spent",
     "budget_total",
     "burn_rate",
     "calendar_period",
     "check_slice_target",
     "check_target",
+    "condition_from_budget",
     "contributors",
     "counted_seconds",
+    "decide_alerts",
+    "default_rules",
+    "elapsed_warning_levels",
     "epoch_seconds",
     "evaluate",
+    "evaluate_alerts",
     "evaluate_batch",
     "evaluate_group",
+    "firing_intervals",
+    "in_intervals",
+    "match_alerts",
     "merge",
     "named_period",
+    "new_elapsed_warnings",
     "period_label",
     "period_unit",
     "periods",
+    "policy_signals",
+    "policy_windows",
     "rate_for_consumption",
     "ratio",
     "records",
     "rolling_window",
+    "rules_from_conditions",
+    "scaled_factor",
     "seconds_to_exhaustion",
+    "signal_states",
     "slice_scores",
     "slice_settings",
     "status",
     "status_codes",
     "threshold_counts",
+    "tier_states",
     "window_at",
     "window_seconds",
     "window_sums",
