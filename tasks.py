@@ -4,9 +4,10 @@
     python3 tasks.py start    set up, apply the example catalogue and show it (SQLite)
     python3 tasks.py test     set up, then lint, type-check, check the layers and run every test
 
-Both create a virtual environment in .venv and install slmo into it; nothing else is
-installed on the machine, except that `test` starts the local PostgreSQL server when the
-machine has one that is stopped.
+Both create a virtual environment in .venv and install slmo into it. `test` also starts the
+local PostgreSQL server when the machine has one that is stopped, and installs the system
+packages the integration tests run for real (Debian's prometheus) when they are missing and
+it may (root with apt-get); elsewhere those tests skip with the reason, and fail in CI.
 """
 
 from __future__ import annotations
@@ -98,9 +99,29 @@ def ensure_postgres() -> None:
         print("PostgreSQL is not reachable on 127.0.0.1:5432", file=sys.stderr)
 
 
+# What the integration tests run for real, by the command that must be on PATH.
+SYSTEM_PACKAGES = {"prometheus": "prometheus", "promtool": "prometheus"}
+
+
+def ensure_system_packages() -> None:
+    missing = sorted({package for command, package in SYSTEM_PACKAGES.items() if shutil.which(command) is None})
+    if not missing:
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        print(f"not installed, their tests will skip (fail in CI): {', '.join(missing)}", file=sys.stderr)
+        return
+    say(f"installing {', '.join(missing)} (Debian packages)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if run(apt, "install", "-y", "--no-install-recommends", *missing, check=False, env=env) != 0:
+        run(apt, "update", check=False, env=env)
+        run(apt, "install", "-y", "--no-install-recommends", *missing, check=False, env=env)
+
+
 def test(pytest_args: list[str]) -> None:
     setup("[test]")
     ensure_postgres()
+    ensure_system_packages()
     say("ruff")
     run(BIN / "ruff", "check", "src", "tests", "bench", "tasks.py")
     run(BIN / "ruff", "format", "--check", "src", "tests", "bench", "tasks.py")

@@ -17,6 +17,7 @@ from slmo.core.ports import (
     Clock,
     ForeignFormat,
     MeasurementReader,
+    MetricReader,
     SpecCodec,
     TicketReader,
     UnitOfWorkFactory,
@@ -29,6 +30,7 @@ from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
 from slmo.services.passwords import Passwords
+from slmo.services.pull import PullService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.sessions import SessionService
 from slmo.services.tickets import TicketService
@@ -120,7 +122,19 @@ def _formats() -> Mapping[str, Callable[[], ForeignFormat]]:
     return {"openslo": _openslo, "sloth": _sloth}
 
 
-def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engine | None) -> Slmo:
+def _metrics() -> MetricReader:
+    from slmo.sources.prometheus import PrometheusReader
+
+    return PrometheusReader()
+
+
+def _wire(
+    settings: Settings,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    engine: Engine | None,
+    metrics: MetricReader | None = None,
+) -> Slmo:
     codec = _codec()
     calendars = _calendars()
     catalogue = CatalogueService(uow, codec, clock)
@@ -140,14 +154,14 @@ def _wire(settings: Settings, uow: UnitOfWorkFactory, clock: Clock, engine: Engi
         auth=AuthService(uow, clock),
         codec=codec,
         tickets=tickets,
-        scheduler=SchedulerService(uow, evaluation, clock),
+        scheduler=SchedulerService(uow, evaluation, clock, pull=PullService(metrics or _metrics())),
         users=UserService(uow, clock, passwords),
         sessions=SessionService(uow, clock, passwords),
         _engine=engine,
     )
 
 
-def connect(settings: Settings, *, clock: Clock | None = None) -> Slmo:
+def connect(settings: Settings, *, clock: Clock | None = None, metrics: MetricReader | None = None) -> Slmo:
     """A handle on the database in ``settings``, its schema brought to head unless told not to."""
     from slmo.store.engine import ensure_current, make_engine, upgrade
     from slmo.store.unit_of_work import unit_of_work_factory
@@ -161,15 +175,19 @@ def connect(settings: Settings, *, clock: Clock | None = None) -> Slmo:
     except BaseException:
         engine.dispose()
         raise
-    return _wire(settings, unit_of_work_factory(engine), clock or SystemClock(), engine)
+    return _wire(settings, unit_of_work_factory(engine), clock or SystemClock(), engine, metrics)
 
 
-def in_memory(settings: Settings | None = None, *, clock: Clock | None = None) -> Slmo:
+def in_memory(
+    settings: Settings | None = None, *, clock: Clock | None = None, metrics: MetricReader | None = None
+) -> Slmo:
     """A handle on the in-memory fakes: no database at all."""
     from slmo.store.memory import MemoryStore
 
     store = MemoryStore()
-    return _wire(settings or Settings(database_url="memory://"), store.unit_of_work, clock or SystemClock(), None)
+    return _wire(
+        settings or Settings(database_url="memory://"), store.unit_of_work, clock or SystemClock(), None, metrics
+    )
 
 
 def upgrade_database(settings: Settings) -> str | None:

@@ -11,7 +11,8 @@
     ├── StoreError                 the database failed or is not at the expected schema  exit 6
     ├── PermissionDeniedError      the caller's role does not allow the operation        exit 7
     ├── AuthenticationError        no token, or one that is unknown, expired or revoked  exit 7
-    └── PreconditionFailedError    a write based on a revision that is no longer current exit 5
+    ├── PreconditionFailedError    a write based on a revision that is no longer current exit 5
+    └── SourceError                a metrics source (Prometheus ...) cannot be read      exit 8
 
 The CLI maps this tree to exit codes in one place (``cli/errors.py``), the API to HTTP
 status codes in one place. Messages are English here; the translation layer renders
@@ -133,3 +134,11 @@ class PreconditionFailedError(SlmoError):
 
     exit_code = 5
     key = "error.precondition"
+
+
+class SourceError(SlmoError):
+    """A metrics source could not answer: unreachable, a query it refused, or an answer of
+    another shape than the indicator expects. Says which source and which query."""
+
+    exit_code = 8
+    key = "error.source"

@@ -38,6 +38,7 @@ from slmo.errors import (
     PreconditionFailedError,
     Problem,
     SlmoError,
+    SourceError,
     SpecError,
     StoreError,
 )
@@ -57,6 +58,7 @@ STATUS: tuple[tuple[type[SlmoError], int], ...] = (
     (PreconditionFailedError, 412),
     (ConflictError, 409),
     (StoreError, 503),
+    (SourceError, 502),
     (ConfigurationError, 500),
 )
 
@@ -73,6 +75,7 @@ TITLES = {
     422: "Unprocessable content",
     428: "Precondition required",
     500: "Internal server error",
+    502: "Bad gateway",
     503: "Service unavailable",
 }
 

@@ -10,6 +10,7 @@
 | 5    | a conflict with what is stored                            |
 | 6    | the database failed or its schema is not current          |
 | 7    | permission denied                                         |
+| 8    | a metrics source (Prometheus ...) could not be read       |
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ port has an in-memory fake in the package so tests rarely need mocks.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, BinaryIO, Protocol, Self
@@ -19,6 +19,7 @@ from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token, User, WebSession
 from slmo.core.model.calendar import Calendar, TimeRange
 from slmo.core.model.job import Job, JobRun
+from slmo.core.model.indicator import DataSource
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.results import ObjectiveEvaluation
@@ -431,3 +432,14 @@ class TicketReader(Protocol):
         service: str | None,
         known_priorities: Sequence[str] | None,
     ) -> TicketRows: ...
+
+
+class MetricReader(Protocol):
+    """Reads named queries from a metrics store at regular instants (``sources/prometheus.py``)."""
+
+    def instants(
+        self, source: DataSource, queries: Mapping[str, str], start: int, end: int, step: int
+    ) -> dict[str, NDArray[np.float64]]:
+        """Each query's value at ``start``, ``start + step`` ... ``end`` inclusive, NaN where the
+        store had none; all queries evaluated together. ``SourceError`` when it cannot answer."""
+        ...

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from slmo.core.model.job import EVALUATE, Job, JobRun
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.services.evaluate import EvaluationService, Target
+from slmo.services.pull import PULL, PullService, pullable
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +99,12 @@ class SchedulerService:
         evaluation: EvaluationService,
         clock: Clock,
         *,
+        pull: PullService | None = None,
         lease_seconds: int = LEASE_SECONDS,
     ) -> None:
         self._uow = uow
         self._evaluation = evaluation
+        self._pull = pull
         self._clock = clock
         self.lease_seconds = lease_seconds
 
@@ -109,18 +112,27 @@ class SchedulerService:
 
     def sync(self) -> list[Job]:
         """Bring the jobs in line with the catalogue: one evaluation job per objective in force,
-        on its cadence; the jobs of objectives no longer in force are retired. Idempotent, and
-        safe when several workers sync at once."""
+        and one pull job per indicator fed from a Prometheus-compatible source, each on its
+        cadence; the jobs of what is gone are retired. Idempotent, and safe when several
+        workers sync at once."""
         now = self._clock.now()
         with self._uow() as uow:
-            wanted = {t.key: cadence(t) for t in self._evaluation.targets(uow, now)}
-            for key, every in sorted(wanted.items()):
-                uow.jobs.ensure(EVALUATE, key, every, now)
-            retired = uow.jobs.retire(EVALUATE, wanted)
+            wanted = {
+                EVALUATE: {t.key: cadence(t) for t in self._evaluation.targets(uow, now)},
+                PULL: {
+                    p.indicator.name: max(MIN_EVALUATE_SECONDS, p.indicator.bucket_seconds)
+                    for p in (pullable(uow) if self._pull is not None else [])
+                },
+            }
+            retired = 0
+            for kind, keys in wanted.items():
+                for key, every in sorted(keys.items()):
+                    uow.jobs.ensure(kind, key, every, now)
+                retired += uow.jobs.retire(kind, keys)
             uow.commit()
-            jobs = [j for j in uow.jobs.list() if j.kind == EVALUATE]
+            jobs = uow.jobs.list()
         if retired:
-            logger.info("retired %d evaluation jobs of objectives no longer in force", retired)
+            logger.info("retired %d jobs of objectives or indicators that are gone", retired)
         return jobs
 
     def jobs(self) -> list[Job]:
@@ -189,6 +201,8 @@ class SchedulerService:
     def _execute(self, uow: UnitOfWork, job: Job) -> None:
         if job.kind == EVALUATE:
             self._evaluation.evaluate_in(uow, self._clock.now(), job.key)
+        elif job.kind == PULL and self._pull is not None:
+            self._pull.pull_in(uow, job.key, int(self._clock.now().timestamp()))
         else:
             raise ValueError(f"unknown job kind {job.kind!r}")
 
