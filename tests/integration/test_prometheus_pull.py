@@ -197,3 +197,18 @@ def test_an_unreachable_prometheus_is_a_clear_error(slmo: Slmo) -> None:
 
     with slmo.scheduler._uow() as uow, pytest.raises(SourceError, match=r"prom \(http://127.0.0.1:9\)"):
         PullService(PrometheusReader()).pull_in(uow, "eportal-requests", int(NOW.timestamp()))
+
+
+def test_slmo_pull_pulls_now_from_the_command_line(
+    prometheus_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command runs on the real clock, after the fixed data: it reports what it asked for."""
+    from slmo.cli.main import execute
+
+    database = f"sqlite:///{tmp_path / 'cli.db'}"
+    with connect(Settings(database_url=database)) as handle:
+        _apply(handle, _catalogue(prometheus_url))
+    capsys.readouterr()
+    assert execute(["--db", database, "pull", "eportal-requests"]) == 0
+    assert "buckets of eportal-requests from prom" in capsys.readouterr().out
+    assert execute(["--db", database, "pull", "nothing-of-the-kind"]) == 4

@@ -18,6 +18,7 @@ from slmo.cli.interchange import import_app
 from slmo.cli.server import serve, token_app
 from slmo.cli.tickets import tickets_app
 from slmo.cli.users import user_app
+from slmo.cli.pull import pull
 from slmo.cli.worker import jobs, worker
 from slmo.errors import SlmoError
 from slmo.settings import load_settings
@@ -70,6 +71,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(user_app, name="user")
 app.command()(worker)
 app.command()(jobs)
+app.command()(pull)
 
 
 def execute(args: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from slmo.core.model.job import EVALUATE, Job, JobRun
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.services.evaluate import EvaluationService, Target
-from slmo.services.pull import PULL, PullService, pullable
+from slmo.services.pull import PULL, PullReport, PullService, pullable
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +142,15 @@ class SchedulerService:
     def runs(self, job_id: int | None = None) -> list[JobRun]:
         with self._uow() as uow:
             return uow.jobs.runs(job_id)
+
+    def pull_now(self, indicator: str) -> PullReport:
+        """Pull one indicator's new buckets at once, outside the schedule (``slmo pull``)."""
+        if self._pull is None:
+            raise ValueError("no metric source is wired")
+        with self._uow() as uow:
+            report = self._pull.pull_in(uow, indicator, int(self._clock.now().timestamp()))
+            uow.commit()
+        return report
 
     # -- running them --------------------------------------------------------------------
 
