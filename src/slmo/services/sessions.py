@@ -145,7 +145,7 @@ class SessionService:
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._passwords = passwords
+        self.passwords = passwords
         self.idle = idle
         self.lifetime = lifetime
         self.throttle = throttle or Throttle()
@@ -166,17 +166,17 @@ class SessionService:
             )
         user = self._user(key) if valid_name(key) else None
         if user is None:
-            self._passwords.verify_nothing(password)
+            self.passwords.verify_nothing(password)
             ok = False
         else:
             # The hash is checked for disabled users too, so that they take as long.
-            ok = self._passwords.verify(user.password_hash, password) and not user.disabled
+            ok = self.passwords.verify(user.password_hash, password) and not user.disabled
         if user is None or not ok:
             self.throttle.failed(key, now)
             logger.info("failed sign-in for a user name")
             raise _failed()
         self.throttle.succeeded(key)
-        new_hash = self._passwords.hash(password) if self._passwords.needs_rehash(user.password_hash) else None
+        new_hash = self.passwords.hash(password) if self.passwords.needs_rehash(user.password_hash) else None
         return self._start(user, new_hash, previous, now)
 
     def _user(self, name: str) -> User | None:
