@@ -18,8 +18,8 @@ from numpy.typing import NDArray
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token, User, WebSession
 from slmo.core.model.calendar import Calendar, TimeRange
-from slmo.core.model.job import Job, JobRun
 from slmo.core.model.indicator import DataSource
+from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.results import ObjectiveEvaluation
@@ -42,6 +42,11 @@ class CatalogueRepository(Protocol):
 
     def revision(self, kind: str, name: str) -> int | None:
         """A number that grows with every change of the object; ``None`` when absent."""
+        ...
+
+    def fingerprint(self) -> tuple[int, ...]:
+        """A value that differs whenever an object was created, changed or deleted since it was
+        taken (it reads a little of every row: cheap for a catalogue, but not free)."""
         ...
 
 
@@ -144,6 +149,18 @@ class EvaluationRepository(Protocol):
         """Store the records (replacing one of the same objective, agreement and instant)."""
         ...
 
+    def last_id(self) -> int:
+        """The id of the record stored last (0 when none): it grows with every record added,
+        so a reader can ask for what is new since (``latest(after=...)``)."""
+        ...
+
+    def latest(
+        self, *, start: dt.datetime, end: dt.datetime, after: int = 0, upto: int | None = None
+    ) -> list[StoredEvaluation]:
+        """For each agreement and objective, its record with the greatest ``at`` among those
+        with ``start <= at < end`` and ``after < id <= upto``; in one query, in no set order."""
+        ...
+
     def list(
         self,
         *,
@@ -157,8 +174,21 @@ class EvaluationRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StoredEvaluation:
+    """A stored record with its id (``EvaluationRepository.last_id`` orders them)."""
+
+    id: int
+    record: ObjectiveEvaluation
+
+
 class AuditLog(Protocol):
     def record(self, entry: AuditEntry) -> None: ...
+
+    def last_id(self) -> int:
+        """The id of the entry recorded last (0 when none): every audited write, such as each
+        change of the catalogue, makes it grow."""
+        ...
 
     def list(self, *, kind: str | None = None, name: str | None = None, limit: int | None = None) -> list[AuditEntry]:
         """Entries, oldest first, optionally for one object."""

@@ -19,6 +19,7 @@ from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.ports import LoadedObject, SpecCodec
 from slmo.errors import NotFoundError, PermissionDeniedError, Problem, SpecError
 from slmo.services.auth import actor_of, customer_reach, require_write, visible
+from slmo.services.board import BoardRow, Standing
 from slmo.services.catalogue import CatalogueService, Change
 from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, OnError
@@ -29,6 +30,36 @@ SOURCE = "request body"
 
 def _not_found(kind: str, name: str) -> NotFoundError:
     return NotFoundError(f"{kind} {name!r} does not exist", key="error.object_not_found", kind=kind, name=name)
+
+
+@dataclass(frozen=True)
+class CurrentStatus:
+    """The rows of ``GET /status`` one principal may see. ``key`` is the same for two answers
+    exactly when their rows are (the same board version, seen from the same side of the
+    walls), so that an entry point may keep what it made of them; the rows are only picked
+    when asked for."""
+
+    key: tuple[object, ...]
+    standing: Standing
+    # Every role but the customer sees every objective; a customer those of its party.
+    customer: bool
+    party: str | None
+
+    @property
+    def version(self) -> int:
+        """The board's version: it grows whenever any row may have changed."""
+        return self.standing.version
+
+    @property
+    def stamps(self) -> frozenset[int]:
+        """The stamps of every row on the board, to let go of what was made of older ones."""
+        return self.standing.stamps
+
+    def rows(self) -> list[BoardRow]:
+        if not self.customer:
+            return list(self.standing.rows)
+        reach = customer_reach(self.party, list(self.standing.agreements))
+        return [row for row in self.standing.rows if ("Agreement", row.record.agreement) in reach]
 
 
 @dataclass
@@ -68,6 +99,14 @@ class Access:
         if reach is None:
             return rows
         return [row for row in rows if ("Agreement", row.agreement) in reach]
+
+    def current_status(self) -> CurrentStatus:
+        """Where the objectives this principal may see stand now (``EvaluationService.current``)."""
+        standing = self.evaluation.current()
+        party = self.principal.party
+        if self.principal.role is not Role.CUSTOMER:
+            return CurrentStatus((standing.version, "all"), standing, customer=False, party=None)
+        return CurrentStatus((standing.version, "customer", party), standing, customer=True, party=party)
 
     def evaluations(self, objective: str | None = None, limit: int | None = None) -> list[ObjectiveEvaluation]:
         rows = list(self.evaluation.evaluations(objective, limit))

@@ -60,6 +60,7 @@ from slmo.core.model.measurement import Impact
 from slmo.core.model.results import Evaluation, EvaluationStatus, ObjectiveEvaluation
 from slmo.core.ports import CalendarExpander, Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import NotFoundError, Problem, SpecError
+from slmo.services.board import Standing, StatusBoard
 
 logger = logging.getLogger(__name__)
 TicketCounts = Callable[[UnitOfWork, "Target", int, int, int], tuple[int, int]]
@@ -113,6 +114,8 @@ class EvaluationService:
         # (tickets in time, tickets counted) decided in [start, end) at an instant: set by
         # bootstrap to TicketService.counts, which needs this service's targets in turn.
         self.ticket_counts: TicketCounts | None = None
+        # Where every objective stands now, from the stored evaluations (GET /status).
+        self.board = StatusBoard(self, uow, clock)
 
     # -- which objectives --------------------------------------------------------------
 
@@ -326,6 +329,11 @@ class EvaluationService:
         t = epoch_seconds(when)
         with self._uow() as uow:
             return [self.evaluate_target(uow, target, t) for target in self.targets(uow, when, objective)]
+
+    def current(self) -> Standing:
+        """Where every objective in force stands now, from the evaluations the scheduler
+        stored; those without a recent one are evaluated on the spot (``services.board``)."""
+        return self.board.standing()
 
     def evaluate(self, at: dt.datetime | None = None, objective: str | None = None) -> list[ObjectiveEvaluation]:
         """Evaluate and store the results, in one transaction."""

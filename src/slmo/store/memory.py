@@ -38,6 +38,7 @@ from slmo.core.ports import (
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
+    StoredEvaluation,
     TicketRepository,
     TokenRepository,
     UserRepository,
@@ -212,6 +213,13 @@ class MemoryCatalogueRepository:
             return _revision(self._tx.changes[key])
         return _revision(self._tx.store.objects.get(key))
 
+    def fingerprint(self) -> tuple[int, ...]:
+        with self._tx.store.lock:
+            visible: dict[Key, _Stored | None] = dict(self._tx.store.objects)
+        visible.update(self._tx.changes)
+        rows = [stored for stored in visible.values() if stored is not None]
+        return (len(rows), max((r.row_id for r in rows), default=0), sum(r.revision for r in rows))
+
 
 class MemoryAuditLog:
     def __init__(self, transaction: _Transaction) -> None:
@@ -219,6 +227,11 @@ class MemoryAuditLog:
 
     def record(self, entry: AuditEntry) -> None:
         self._tx.audit.append(stored_audit_entry(entry, entry_id=self._tx.store.next_id()))
+
+    def last_id(self) -> int:
+        with self._tx.store.lock:
+            everything = [*self._tx.store.audit, *self._tx.audit]
+        return max((e.id or 0 for e in everything), default=0)
 
     def list(
         self, *, kind: str | None = None, name: str | None = None, limit: int | None = None
@@ -283,6 +296,28 @@ class MemoryEvaluationRepository:
         if limit is not None:
             found = found[len(found) - limit :] if limit else []
         return [evaluation_from(document) for _, _, document in found]
+
+    def _visible(self) -> dict[EvaluationKey, tuple[int, dict[str, Any]]]:
+        with self._tx.store.lock:
+            everything = dict(self._tx.store.evaluations)
+        everything.update(self._tx.evaluations)
+        return everything
+
+    def last_id(self) -> int:
+        return max((row_id for row_id, _ in self._visible().values()), default=0)
+
+    def latest(
+        self, *, start: dt.datetime, end: dt.datetime, after: int = 0, upto: int | None = None
+    ) -> builtins.list[StoredEvaluation]:
+        low, high = as_utc(start), as_utc(end)
+        newest: dict[tuple[str, str], tuple[dt.datetime, int, dict[str, Any]]] = {}
+        for (a, o, at), (row_id, document) in self._visible().items():
+            if not (low <= at < high and row_id > after and (upto is None or row_id <= upto)):
+                continue
+            held = newest.get((a, o))
+            if held is None or at > held[0]:
+                newest[a, o] = (at, row_id, document)
+        return [StoredEvaluation(row_id, evaluation_from(document)) for _, row_id, document in newest.values()]
 
 
 class MemoryUnitOfWork:

@@ -18,7 +18,7 @@ import builtins
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import URL, select
+from sqlalchemy import URL, func, select
 from sqlalchemy.orm import Session
 
 from slmo.core.model.audit import AuditEntry
@@ -92,6 +92,16 @@ class SqlCatalogueRepository:
         with translated(self._url, f"reading the revision of {kind}/{name}"):
             return self._session.scalars(statement).one_or_none()
 
+    def fingerprint(self) -> tuple[int, ...]:
+        # A creation adds a row (a new id), a change adds one to a revision and moves
+        # updated_at, a deletion removes a row: one of the four always moves.
+        row = CatalogueRow
+        statement = select(func.count(), func.max(row.id), func.sum(row.revision), func.max(row.updated_at))
+        with translated(self._url, "reading the catalogue's fingerprint"):
+            count, last, revisions, updated = self._session.execute(statement).one()
+        stamp = 0 if updated is None else round(updated.timestamp() * 1_000_000)
+        return (int(count), int(last or 0), int(revisions or 0), stamp)
+
     def release(self) -> None:
         """Let go of the rows read; the unit of work calls this when its transaction ends."""
         self._held.clear()
@@ -110,6 +120,11 @@ class SqlAuditLog:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def last_id(self) -> int:
+        with translated(session_url(self._session), "reading the audit log"):
+            found = self._session.execute(select(func.max(AuditRow.id))).scalar()
+        return int(found or 0)
 
     def record(self, entry: AuditEntry) -> None:
         # No flush: entries are written with the rest of the unit of work at commit, and a

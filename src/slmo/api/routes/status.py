@@ -1,17 +1,92 @@
-"""Where objectives stand: ``GET /status`` (``?at=`` for the past) and stored evaluations."""
+"""Where objectives stand: ``GET /status`` (``?at=`` for the past) and stored evaluations.
+
+``GET /status`` without ``?at=`` answers from the status board (``services.board``): each
+objective's newest stored evaluation. Its answer changes only when the board's version does,
+so the serialised body is kept per version and side of the walls (``Bodies``), with a strong
+ETag (a hash of the body) that lets a client ask again with ``If-None-Match`` and get a 304.
+Each row's JSON is kept by its stamp, so a new version (one objective evaluated again)
+serialises one row, not all of them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from slmo.api.deps import AccessDep
-from slmo.api.schemas.status import StatusRow, status_row
+from slmo.api.schemas.status import StatusRow, status_json, status_row
 from slmo.errors import Problem, SpecError
+from slmo.services.access import CurrentStatus
 
 router = APIRouter(tags=["status"])
+
+# Answers kept at once: one per side of the walls (staff, each customer party) and filter.
+BODIES_KEPT = 64
+_BODIES_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Body:
+    content: bytes
+    etag: str
+
+
+class Bodies:
+    """Serialised ``GET /status`` answers, by ``CurrentStatus.key`` and filters; thread-safe."""
+
+    def __init__(self, kept: int = BODIES_KEPT) -> None:
+        self._kept = kept
+        self._lock = threading.Lock()
+        self._bodies: OrderedDict[tuple[object, ...], Body] = OrderedDict()
+        self._rows: dict[int, bytes] = {}
+        self._version = 0
+
+    def get(self, current: CurrentStatus, agreement: str | None, service: str | None) -> Body:
+        key = (current.key, agreement, service)
+        with self._lock:
+            found = self._bodies.get(key)
+            if found is not None:
+                self._bodies.move_to_end(key)
+                return found
+            if current.version > self._version:
+                # A new board: forget the answers and rows it no longer holds.
+                self._bodies.clear()
+                self._rows = {s: j for s, j in self._rows.items() if s in current.stamps}
+                self._version = current.version
+            parts = []
+            for row in current.rows():
+                record = row.record
+                if (agreement is not None and record.agreement != agreement) or (
+                    service is not None and record.service != service
+                ):
+                    continue
+                part = self._rows.get(row.stamp)
+                if part is None:
+                    part = self._rows[row.stamp] = status_json(record)
+                parts.append(part)
+            content = b"[" + b",".join(parts) + b"]"
+            body = Body(content, f'"{hashlib.blake2b(content, digest_size=16).hexdigest()}"')
+            if current.version == self._version:
+                self._bodies[key] = body
+                while len(self._bodies) > self._kept:
+                    self._bodies.popitem(last=False)
+            return body
+
+
+def _bodies(request: Request) -> Bodies:
+    # One per app (so two apps in one process never share), made on first use.
+    state = request.app.state
+    with _BODIES_LOCK:
+        found = getattr(state, "status_bodies", None)
+        if not isinstance(found, Bodies):
+            found = state.status_bodies = Bodies()
+        return found
 
 
 def _instant(text: str | None) -> dt.datetime | None:
@@ -28,19 +103,46 @@ def _instant(text: str | None) -> dt.datetime | None:
     return value
 
 
-@router.get("/status", response_model=list[StatusRow], summary="Where every objective stands")
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if if_none_match is None:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return etag in tags or "*" in tags
+
+
+@router.get(
+    "/status",
+    response_model=list[StatusRow],
+    summary="Where every objective stands",
+    description=(
+        "Now (without `at`): each objective's newest stored evaluation (the scheduler stores one "
+        "about every minute), or one made on the spot when it has none from the last 10 minutes; "
+        "each row's `at` tells when. With an ETag: send it back as If-None-Match for a 304 while "
+        "nothing changed. With `at`: every objective evaluated at that instant."
+    ),
+    responses={304: {"description": "Not modified since the ETag sent in If-None-Match."}},
+)
 def status(
     access: AccessDep,
+    request: Request,
     at: Annotated[str | None, Query(max_length=64, description="ISO 8601 with an offset; default now.")] = None,
     agreement: Annotated[str | None, Query(max_length=255)] = None,
     service: Annotated[str | None, Query(max_length=255)] = None,
-) -> list[StatusRow]:
-    rows = access.status(_instant(at))
-    return [
-        status_row(r)
-        for r in rows
-        if (agreement is None or r.agreement == agreement) and (service is None or r.service == service)
-    ]
+    if_none_match: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response | list[StatusRow]:
+    when = _instant(at)
+    if when is not None:
+        return [
+            status_row(r)
+            for r in access.status(when)
+            if (agreement is None or r.agreement == agreement) and (service is None or r.service == service)
+        ]
+    body = _bodies(request).get(access.current_status(), agreement, service)
+    # The answer depends on the token: private, and to be revalidated each time.
+    headers = {"ETag": body.etag, "Cache-Control": "private, no-cache", "Vary": "Authorization"}
+    if _matches(if_none_match, body.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body.content, media_type="application/json", headers=headers)
 
 
 @router.get("/evaluations", response_model=list[StatusRow], summary="Stored evaluations, oldest first")

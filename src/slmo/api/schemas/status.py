@@ -83,3 +83,8 @@ def status_row(item: ObjectiveEvaluation) -> StatusRow:
             for c in e.contributors
         ],
     )
+
+
+def status_json(item: ObjectiveEvaluation) -> bytes:
+    """One row as the JSON text ``GET /status`` sends (the same as FastAPI would make of it)."""
+    return status_row(item).model_dump_json().encode("utf-8")
