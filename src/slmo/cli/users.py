@@ -16,6 +16,7 @@ from rich.table import Table
 
 from slmo.cli.context import CliContext, context
 from slmo.core.model.auth import Role
+from slmo.errors import Problem, SpecError
 
 user_app = typer.Typer(help="Web UI users: create, list, disable, change a password.", no_args_is_help=True)
 
@@ -32,8 +33,7 @@ def _password(c: CliContext, from_stdin: bool) -> str:
     first = getpass.getpass(c.t("cli.user_password_prompt") + " ")
     second = getpass.getpass(c.t("cli.user_password_again") + " ")
     if first != second:
-        c.err.print(c.t("cli.user_passwords_differ"), style="red", highlight=False)
-        raise typer.Exit(2)
+        raise SpecError([Problem(None, "password", "the two passwords differ", key="user.passwords_differ")])
     return first
 
 
