@@ -90,3 +90,63 @@ def api_over(db_url: str | None = None, *, body_limit: int = 64 * 1024 * 1024) -
     with slmo:
         seed(slmo)
         yield Api(slmo, clock, body_limit)
+
+
+TICKET_OBJECTIVES = """\
+apiVersion: slmo/v1
+kind: Indicator
+metadata:
+  name: {service}-resolution
+spec:
+  service: {service}
+  kind: ticket
+  ticket: {{clock: resolution, priorities: [P1, P2]}}
+---
+apiVersion: slmo/v1
+kind: Agreement
+metadata:
+  name: {service}-desk
+spec:
+  type: sla
+  parties:
+    - {{party: {party}, role: customer}}
+  services: [{service}]
+  versions:
+    - version: 1
+      state: active
+      objectives:
+        - name: resolution
+          indicator: {service}-resolution
+          target: 0.9
+          window: {{calendar: month}}
+          tickets:
+            unit: calendar
+            targets: {{P1: 4h, P2: 8h}}
+"""
+
+# Tickets of both customers' services: T1 (portal, P1) resolved in 6 h, past its 4 h; T2
+# (portal, P2) in 3 h; B1 (payments, P1) in 1 h.
+TICKETS_CSV = """\
+id,service,priority,opened,status,at,sequence,resolved
+T1,portal,P1,2026-10-04T09:00:00Z,New,2026-10-04T09:00:00Z,0,
+T1,portal,P1,2026-10-04T09:00:00Z,Resolved,2026-10-04T15:00:00Z,1,2026-10-04T15:00:00Z
+T2,portal,P2,2026-10-05T09:00:00Z,New,2026-10-05T09:00:00Z,0,
+T2,portal,P2,2026-10-05T09:00:00Z,Resolved,2026-10-05T12:00:00Z,1,2026-10-05T12:00:00Z
+B1,payments,P1,2026-10-06T09:00:00Z,New,2026-10-06T09:00:00Z,0,
+B1,payments,P1,2026-10-06T09:00:00Z,Resolved,2026-10-06T10:00:00Z,1,2026-10-06T10:00:00Z
+"""
+
+
+def seed_walls(slmo: Slmo) -> None:
+    """Sides for the walls: ticket objectives for both customers (``portal-desk`` of ministry,
+    ``payments-desk`` of bank), and ``payments`` owned by another party than ``ops`` (the
+    supplier ``partner``), so that an owner token of ``ops`` has another party's service."""
+    text = "---\n".join(
+        [
+            PARTY.format(name="partner", type="supplier"),
+            SERVICE.format(name="payments", owner="partner"),
+            TICKET_OBJECTIVES.format(service="portal", party="ministry"),
+            TICKET_OBJECTIVES.format(service="payments", party="bank"),
+        ]
+    )
+    slmo.catalogue.apply(slmo.codec.load_text(text, "walls.yaml"), ADMIN)

@@ -67,7 +67,7 @@ class Slmo:
 
     def access(self, principal: Principal) -> Access:
         """The use cases as ``principal`` may use them (the API's way in)."""
-        return Access(principal, self.catalogue, self.evaluation, self.ingest, self.codec)
+        return Access(principal, self.catalogue, self.evaluation, self.ingest, self.codec, self.tickets, self.scheduler)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -9,20 +9,27 @@ token does.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from slmo.core.engine.breaches import BreachEpisode
+from slmo.core.engine.windows import named_period
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Principal, Role
+from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject, kind_of
 from slmo.core.model.results import ObjectiveEvaluation
+from slmo.core.model.ticket import Ticket
 from slmo.core.ports import LoadedObject, SpecCodec
 from slmo.errors import NotFoundError, PermissionDeniedError, Problem, SpecError
 from slmo.services.auth import actor_of, customer_reach, require_write, visible
 from slmo.services.board import BoardRow, Standing
+from slmo.services.breaches import BreachService
 from slmo.services.catalogue import CatalogueService, Change
 from slmo.services.evaluate import EvaluationService
-from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, OnError
+from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, OnError, not_owned
+from slmo.services.scheduler import SchedulerService
+from slmo.services.tickets import PriorityFigures, TicketIngestReport, TicketService, TicketTimer
 
 # Documents sent over the API are small; the bodies of ingestion are streamed instead.
 SOURCE = "request body"
@@ -71,6 +78,12 @@ class Access:
     evaluation: EvaluationService
     ingest: IngestService
     codec: SpecCodec
+    tickets: TicketService
+    scheduler: SchedulerService
+    breach_log: BreachService = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.breach_log = BreachService(self.evaluation)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -206,7 +219,9 @@ class Access:
 
     def incidents(self, stream: BinaryIO, name: str, *, tz: str | None, on_error: OnError) -> IngestReport:
         require_write(self.principal, "Measurements")
-        return self.ingest.incidents(stream, name, actor_of(self.principal), tz=tz, on_error=on_error)
+        return self.ingest.incidents(
+            stream, name, actor_of(self.principal), tz=tz, on_error=on_error, services=self._owned()
+        )
 
     def _owner_may_feed(self, indicator: str) -> None:
         found = [o for o in self.catalogue.get("Indicator") if o.name == indicator]
@@ -219,3 +234,97 @@ class Access:
                 role=self.principal.role.value,
                 kind="Measurements",
             )
+
+    def _owned(self) -> set[str] | None:
+        """The services an owner's party owns: the only ones it may send data of (``None``
+        for the roles that are not bound to a party's services)."""
+        if self.principal.role is not Role.OWNER:
+            return None
+        return {o.name for o in self.catalogue.get("Service") if getattr(o, "owner", None) == self.principal.party}
+
+    # -- tickets, breaches and jobs --------------------------------------------------------
+
+    def _agreements(self) -> set[str] | None:
+        """The agreements a customer may see; ``None`` for the roles that see them all."""
+        reach = self._reach()
+        return None if reach is None else {name for kind, name in reach if kind == "Agreement"}
+
+    def ingest_tickets(
+        self,
+        stream: BinaryIO,
+        name: str,
+        *,
+        preset: str | None,
+        mapping: str | None,
+        tz: str | None,
+        service: str | None,
+        on_error: OnError,
+    ) -> TicketIngestReport:
+        """A ticket export, as for other measurements: an owner only of its party's services."""
+        require_write(self.principal, "Measurements")
+        owned = self._owned()
+        if owned is not None and service is not None and service not in owned:
+            raise not_owned(service)
+        return self.tickets.ingest(
+            stream,
+            name,
+            actor_of(self.principal),
+            preset=preset,
+            mapping=mapping,
+            tz=tz,
+            service=service,
+            on_error=on_error,
+            services=owned,
+        )
+
+    def ticket_status(self, period: str | None = None, at: dt.datetime | None = None) -> list[PriorityFigures]:
+        """Per ticket objective and priority; a customer's only of its agreements."""
+        if period is not None:
+            named_period(period, "UTC")  # a bad period is a 422 even with no ticket objective
+        rows = self.tickets.status(period, at)
+        seen = self._agreements()
+        return [r for r in rows if seen is None or r.objective.split("/", 1)[0] in seen]
+
+    def ticket(self, ticket_id: str, at: dt.datetime | None = None) -> tuple[Ticket, list[TicketTimer]]:
+        """One ticket's timers. A customer sees a ticket of a service its agreements cover,
+        timed on their objectives only; any other ticket is answered as a missing one."""
+        ticket, timers = self.tickets.show(ticket_id, at)
+        reach = self._reach()
+        if reach is None:
+            return ticket, timers
+        if ticket.service is None or ("Service", ticket.service) not in reach:
+            raise NotFoundError(f"no ticket {ticket_id!r}", key="error.ticket_not_found", id=ticket_id)
+        return ticket, [t for t in timers if ("Agreement", t.objective.split("/", 1)[0]) in reach]
+
+    def breaches(
+        self,
+        *,
+        agreement: str | None = None,
+        objective: str | None = None,
+        since: dt.datetime | None = None,
+        open_only: bool = False,
+    ) -> list[BreachEpisode]:
+        """Breach episodes (``services.breaches``); a customer's only of its agreements."""
+        return self.breach_log.episodes(
+            agreement=agreement, objective=objective, since=since, open_only=open_only, agreements=self._agreements()
+        )
+
+    def _staff(self) -> None:
+        # Jobs name every objective and the hosts of the workers: staff who run slmo only.
+        if self.principal.role in (Role.CUSTOMER, Role.OWNER):
+            raise PermissionDeniedError(
+                f"the {self.principal.role.value} role may not read the scheduled jobs",
+                key="error.permission_jobs",
+                role=self.principal.role.value,
+            )
+
+    def jobs(self) -> list[Job]:
+        self._staff()
+        return self.scheduler.jobs()
+
+    def job_runs(self, job_id: int) -> list[JobRun]:
+        """The recorded runs of one job, oldest first (``NotFoundError`` for no such job)."""
+        self._staff()
+        if all(job.id != job_id for job in self.scheduler.jobs()):
+            raise NotFoundError(f"no job {job_id}", key="error.job_not_found", id=job_id)
+        return self.scheduler.runs(job_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import BinaryIO
@@ -21,7 +22,7 @@ from slmo.core.model import Indicator, IndicatorKind, Service
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.measurement import BucketBatch, Incident, SampleBatch
 from slmo.core.ports import Clock, MeasurementReader, RowChunk, UnitOfWork, UnitOfWorkFactory
-from slmo.errors import IngestError, Location, NotFoundError, Problem
+from slmo.errors import IngestError, Location, NotFoundError, PermissionDeniedError, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,15 @@ class MeasurementKind(StrEnum):
     SAMPLES = "samples"
     PROBES = "probes"
     INCIDENTS = "incidents"
+
+
+def not_owned(service: str | None) -> PermissionDeniedError:
+    """What an owner is told when an input holds data of a service its party does not own."""
+    return PermissionDeniedError(
+        f"this owner may not send data of service {service!r}, which its party does not own",
+        key="error.permission_service",
+        name=service,
+    )
 
 
 # Which indicator kinds each input feeds.
@@ -165,8 +175,11 @@ class IngestService:
         *,
         tz: str | None = None,
         on_error: OnError = OnError.ABORT,
+        services: Collection[str] | None = None,
     ) -> IngestReport:
-        """Incidents, inserted or replaced by id; their services must be in the catalogue."""
+        """Incidents, inserted or replaced by id; their services must be in the catalogue, and
+        among ``services`` when given (else ``PermissionDeniedError`` and nothing is written:
+        an owner sends incidents of its own services only)."""
         now = self._clock.now()
         report = IngestReport(MeasurementKind.INCIDENTS, name, None, name)
         with self._uow() as uow:
@@ -188,6 +201,8 @@ class IngestService:
                         )
                     )
                     continue
+                if services is not None and incident.service not in services:
+                    raise not_owned(incident.service)
                 incidents.append(incident)
         self._finish(report, on_error)
         with self._uow() as uow:

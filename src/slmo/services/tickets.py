@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -28,7 +29,7 @@ from slmo.core.ports import Clock, TicketReader, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import ConfigurationError, IngestError, NotFoundError, Problem
 from slmo.services.clock import ClockService
 from slmo.services.evaluate import EvaluationService, Target
-from slmo.services.ingest import OnError
+from slmo.services.ingest import OnError, not_owned
 
 logger = logging.getLogger(__name__)
 _DAY = 86_400
@@ -111,7 +112,10 @@ class TicketService:
         tz: str | None = None,
         service: str | None = None,
         on_error: OnError = OnError.ABORT,
+        services: Collection[str] | None = None,
     ) -> TicketIngestReport:
+        """Tickets of one export, merged by id; with ``services``, a ticket of any other service
+        is ``PermissionDeniedError`` and nothing is written (an owner sends its own only)."""
         now = self._clock.now()
         with self._uow() as uow:
             known = sorted(
@@ -131,6 +135,10 @@ class TicketService:
             service=service,
             known_priorities=known or None,
         )
+        if services is not None:
+            for ticket in read.tickets:
+                if ticket.service not in services:
+                    raise not_owned(ticket.service)
         report = TicketIngestReport(name, read.rows, read.rejected, len(read.tickets), problems=list(read.problems))
         if read.rejected and on_error is OnError.ABORT:
             raise IngestError(

@@ -1,4 +1,4 @@
-"""Ingestion: events, samples and probes of an indicator, and incidents.
+"""Ingestion: events, samples and probes of an indicator, incidents, and service-desk tickets.
 
 A body is CSV (``text/csv``), JSON lines (``application/x-ndjson``) or a JSON batch
 (``application/json``: an array of row objects, or ``{"rows": [...]}``), which is turned
@@ -18,15 +18,17 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Annotated, Any, BinaryIO, Literal
+from typing import Annotated, Any, BinaryIO, Literal, TypeVar, cast
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
 
 from slmo.api.deps import AccessDep, parse_json, require_media, spooled
 from slmo.api.schemas.ingest import IngestResult, ingest_result
+from slmo.api.schemas.tickets import TicketIngestResult, ticket_ingest_result
 from slmo.errors import ConflictError, Location, Problem, SpecError
-from slmo.services.ingest import IngestReport, MeasurementKind, OnError
+from slmo.services.ingest import MeasurementKind, OnError
 
 router = APIRouter(prefix="/ingest", tags=["ingestion"])
 
@@ -48,10 +50,10 @@ class Replays:
     """Answers by idempotency key, with the fingerprint of the request they answered."""
 
     def __init__(self) -> None:
-        self._answers: OrderedDict[str, tuple[str, IngestResult]] = OrderedDict()
+        self._answers: OrderedDict[str, tuple[str, BaseModel]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str, fingerprint: str) -> IngestResult | None:
+    def get(self, key: str, fingerprint: str) -> BaseModel | None:
         with self._lock:
             held = self._answers.get(key)
         if held is None:
@@ -62,7 +64,7 @@ class Replays:
             )
         return held[1]
 
-    def put(self, key: str, fingerprint: str, result: IngestResult) -> None:
+    def put(self, key: str, fingerprint: str, result: BaseModel) -> None:
         with self._lock:
             self._answers[key] = (fingerprint, result)
             while len(self._answers) > KEEP_KEYS:
@@ -86,16 +88,20 @@ SourceQuery = Annotated[str, Query(max_length=255, pattern=r"^[A-Za-z0-9][A-Za-z
 TzQuery = Annotated[str | None, Query(max_length=64)]
 
 
-async def _ingest(request: Request, key: str | None, run: Callable[[BinaryIO], IngestReport]) -> IngestResult:
+Result = TypeVar("Result", bound=BaseModel)
+
+
+async def _ingest(request: Request, key: str | None, run: Callable[[BinaryIO], Result]) -> Result:
     media = require_media(request, *MEDIA)
     stream, digest = await spooled(request)
     fingerprint = f"{request.url.path}?{request.url.query}|{media}|{digest}"
     replays: Replays = request.app.state.replays
     try:
         if key is not None and (earlier := replays.get(key, fingerprint)) is not None:
-            return earlier
+            # The fingerprint holds the path, so the answer kept is of this endpoint's model.
+            return cast(Result, earlier)
         body = _as_json_lines(stream) if media == "application/json" else stream
-        result = ingest_result(await run_in_threadpool(run, body))
+        result = await run_in_threadpool(run, body)
     finally:
         stream.close()
     if key is not None:
@@ -111,8 +117,38 @@ async def incidents(
     on_error: OnError = OnError.ABORT,
     idempotency_key: IdempotencyKey = None,
 ) -> IngestResult:
-    def run(body: BinaryIO) -> IngestReport:
-        return access.incidents(body, "request body", tz=tz, on_error=on_error)
+    def run(body: BinaryIO) -> IngestResult:
+        return ingest_result(access.incidents(body, "request body", tz=tz, on_error=on_error))
+
+    return await _ingest(request, idempotency_key, run)
+
+
+@router.post(
+    "/tickets",
+    response_model=TicketIngestResult,
+    summary="Service-desk tickets, merged by id and update sequence",
+    openapi_extra=BODY,
+)
+async def tickets(
+    request: Request,
+    access: AccessDep,
+    preset: Annotated[
+        str | None, Query(max_length=64, description="servicenow, jira or slmo (the default) columns.")
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        Query(max_length=16384, description="A mapping document (YAML or JSON text) for any other export."),
+    ] = None,
+    service: Annotated[str | None, Query(max_length=255, description="The service of every ticket.")] = None,
+    tz: TzQuery = None,
+    on_error: OnError = OnError.ABORT,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketIngestResult:
+    def run(body: BinaryIO) -> TicketIngestResult:
+        report = access.ingest_tickets(
+            body, "request body", preset=preset, mapping=mapping, tz=tz, service=service, on_error=on_error
+        )
+        return ticket_ingest_result(report)
 
     return await _ingest(request, idempotency_key, run)
 
@@ -128,9 +164,11 @@ async def measurements(
     on_error: OnError = OnError.ABORT,
     idempotency_key: IdempotencyKey = None,
 ) -> IngestResult:
-    def run(body: BinaryIO) -> IngestReport:
-        return access.measurements(
-            MeasurementKind(kind), indicator, body, "request body", source=source, tz=tz, on_error=on_error
+    def run(body: BinaryIO) -> IngestResult:
+        return ingest_result(
+            access.measurements(
+                MeasurementKind(kind), indicator, body, "request body", source=source, tz=tz, on_error=on_error
+            )
         )
 
     return await _ingest(request, idempotency_key, run)
