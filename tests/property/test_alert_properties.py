@@ -5,7 +5,8 @@
   a power of two keeps every ratio bit for bit);
 - a firing page implies a page condition whose long and short burn rates reach its factor;
 - the vectorised history equals the one-instant decision at every instant checked, for
-  events and for time slices, rolling and calendar windows, with maintenance;
+  events and for time slices, rolling and calendar windows, service hours (boolean and
+  fractional weights), both maintenance policies and maintenance silence;
 - backtest intervals are sorted and disjoint, precision and recall lie in [0, 1].
 """
 
@@ -21,7 +22,7 @@ from slmo.core.engine.alert_rules import evaluate_alerts
 from slmo.core.engine.backtest import ANY_TIER, backtest
 from slmo.core.engine.grid import BucketGrid
 from slmo.core.model.alerting import AlertRules, AtRiskRule, BudgetThreshold, NoDataRule
-from slmo.core.model.objective import BudgetingMethod, Objective, TimeSlice, Window, WindowUnit
+from slmo.core.model.objective import BudgetingMethod, MaintenancePolicy, Objective, TimeSlice, Window, WindowUnit
 from slmo.core.model.text import LocalizedText
 
 T0 = 1_790_035_200  # 2026-09-22 00:00 UTC, on every bucket and slice boundary used here
@@ -38,7 +39,12 @@ WINDOWS = [
 ]
 
 
-def objective(target: float, window: Window, method: BudgetingMethod = BudgetingMethod.OCCURRENCES) -> Objective:
+def objective(
+    target: float,
+    window: Window,
+    method: BudgetingMethod = BudgetingMethod.OCCURRENCES,
+    policy: MaintenancePolicy = MaintenancePolicy.EXCLUDE,
+) -> Objective:
     slices = None if method is BudgetingMethod.OCCURRENCES else TimeSlice(seconds=300, target=0.95)
     return Objective(
         name="api",
@@ -48,6 +54,7 @@ def objective(target: float, window: Window, method: BudgetingMethod = Budgeting
         window=window,
         budgeting=method,
         time_slice=slices,
+        maintenance=policy,
     )
 
 
@@ -133,6 +140,8 @@ def test_a_page_means_a_page_condition_burns_at_its_factor(
     st.sampled_from([BudgetingMethod.OCCURRENCES, BudgetingMethod.TIMESLICES, BudgetingMethod.RATIO_TIMESLICES]),
     st.lists(st.integers(1, 2 * 288), min_size=1, max_size=4),
     st.booleans(),
+    st.sampled_from(list(MaintenancePolicy)),
+    st.sampled_from(["24x7", "office hours", "weighted"]),
 )
 def test_history_equals_the_one_instant_decision(
     counts: tuple[np.ndarray, np.ndarray],
@@ -141,10 +150,17 @@ def test_history_equals_the_one_instant_decision(
     method: BudgetingMethod,
     slices: list[int],
     maintenance: bool,
+    policy: MaintenancePolicy,
+    hours: str,
 ) -> None:
     good, total = counts
-    grid = BucketGrid.of(T0, 60, good, total)
-    o = objective(target, window, method)
+    minute = np.arange(good.size) % 1440
+    service = None if hours == "24x7" else (minute >= 8 * 60) & (minute < 16 * 60 + 30)
+    excluded = None if hours == "24x7" else (minute >= 12 * 60) & (minute < 12 * 60 + 45)
+    if hours == "weighted" and service is not None:
+        service = np.where(service, 1.0, 0.25)
+    grid = BucketGrid.of(T0, 60, good, total, service=service, excluded=excluded)
+    o = objective(target, window, method, policy)
     quiet = [(T0 + 6 * 3600, T0 + 9 * 3600)] if maintenance else []
     history = alert_history(o, grid, EVERYTHING, maintenance=quiet)
     # Instants on five-minute boundaries: bucket boundaries for events, slice boundaries for slices.

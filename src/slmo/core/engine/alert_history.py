@@ -2,7 +2,7 @@
 decided at each unit boundary, for backtests (``backtest.py``).
 
 The grid is first reduced to *units* on a regular step: buckets for Occurrences (weighed by
-service hours and maintenance as the tally weighs them), time slices laid from the grid's
+service hours and maintenance by the tally's rule), time slices laid from the grid's
 start for the time-slice methods (each slice's score and count). Instants are the unit
 boundaries ``start + j * step``. With prefix sums ``G`` and ``T`` of the units' good and
 total, a window of ``w`` seconds at boundary ``j`` holds the ``w // step`` units before it
@@ -34,11 +34,11 @@ from slmo.core.engine.burnrate import burn_rate
 from slmo.core.engine.evaluation import slice_settings
 from slmo.core.engine.grid import BucketGrid
 from slmo.core.engine.segments import prefix
-from slmo.core.engine.tally import occurrence_tally, slice_tally
+from slmo.core.engine.tally import slice_tally
 from slmo.core.engine.windows import Instant, epoch_seconds, window_at
 from slmo.core.model.alerting import AlertRules
 from slmo.core.model.calendar import Weekday
-from slmo.core.model.objective import BudgetingMethod, Objective
+from slmo.core.model.objective import BudgetingMethod, MaintenancePolicy, Objective
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,10 +92,8 @@ def _units(objective: Objective, grid: BucketGrid) -> tuple[int, int, NDArray[An
         grid.excluded,
     )
     if objective.budgeting is BudgetingMethod.OCCURRENCES:
-        # One unit per bucket, weighed by service hours and maintenance as the tally weighs them.
-        edges = grid.start + grid.bucket_seconds * np.arange(grid.count + 1, dtype=np.int64)
-        tally = occurrence_tally(matrix, objective.maintenance, until=grid.end, points=edges.tolist())
-        return grid.start, grid.bucket_seconds, tally.good.reshape(-1), tally.total.reshape(-1)
+        good, total = _weighed(matrix, objective.maintenance)
+        return grid.start, grid.bucket_seconds, good, total
     slice_seconds, slice_target = slice_settings(objective)
     assert slice_seconds is not None
     if slice_seconds % grid.bucket_seconds:
@@ -111,6 +109,28 @@ def _units(objective: Objective, grid: BucketGrid) -> tuple[int, int, NDArray[An
         slice_target=slice_target,
     )
     return grid.start, slice_seconds, tally.good.reshape(-1), tally.total.reshape(-1)
+
+
+def _weighed(grid: BucketGrid, policy: MaintenancePolicy) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Good and total of each bucket weighed by service hours ``s`` and maintenance ``x``, by
+    the table of ``docs/formulas.md`` section 2 (the tally's rule): EXCLUDE counts
+    ``good * s * (1 - x)`` of ``total * s * (1 - x)``; GOOD counts ``good * s * (1 - x) +
+    total * s * x`` of ``total * s``. Boolean weights keep the counts integers."""
+    good, total = grid.good.reshape(-1), grid.total.reshape(-1)
+    shape = good.shape
+    s = np.ones(shape, dtype=bool) if grid.service is None else grid.service.reshape(-1)
+    x = np.zeros(shape, dtype=bool) if grid.excluded is None else grid.excluded.reshape(-1)
+    if s.dtype == np.bool_ and x.dtype == np.bool_:
+        kept = s & ~x
+        counted_good = np.where(kept, good, 0)
+        if policy is MaintenancePolicy.EXCLUDE:
+            return counted_good, np.where(kept, total, 0)
+        return counted_good + np.where(s & x, total, 0), np.where(s, total, 0)
+    sf, xf = s.astype(np.float64), x.astype(np.float64)
+    keep = sf * (1.0 - xf)
+    if policy is MaintenancePolicy.EXCLUDE:
+        return good * keep, total * keep
+    return good * keep + total * sf * xf, total * sf
 
 
 def _window_starts(
