@@ -27,6 +27,7 @@ from slmo.core.model.alerting import (
     NoDataRule,
 )
 from slmo.core.model.indicator import Operator
+from slmo.core.model.plain import from_plain, to_plain
 
 DAY = 86400
 
@@ -164,3 +165,16 @@ def test_rules_from_conditions_refuse_what_is_not_burn_rate_above() -> None:
     below = AlertCondition(name="odd", severity="page", operator=Operator.LT, threshold=1.0, lookback_seconds=3600)
     with pytest.raises(ValueError, match="only burn rate above a threshold"):
         rules_from_conditions([below])
+
+
+def test_rules_keep_to_plain_values_and_back() -> None:
+    """The store keeps model objects as plain values (``plain.py``)."""
+    rules = default_rules(
+        budget_thresholds=(BudgetThreshold(tier="ticket", below=0.25),),
+        at_risk=AtRiskRule(),
+        no_data=NoDataRule(seconds=1800),
+    )
+    assert from_plain(AlertRules, to_plain(rules)) == rules
+    condition = _condition("fast", "page", 14.4, 3600, 300)
+    assert to_plain(condition)["short_lookback_seconds"] == 300
+    assert from_plain(AlertCondition, to_plain(condition)) == condition

@@ -22,7 +22,7 @@ from slmo.core.engine.evaluation import evaluate_group
 from slmo.core.engine.grid import BucketGrid
 from slmo.core.engine.status import status
 from slmo.core.model.alerting import AlertRules, AlertTier, AtRiskRule, BudgetThreshold, NoDataRule
-from slmo.core.model.objective import Objective, Window, WindowUnit
+from slmo.core.model.objective import BudgetingMethod, Objective, TimeSlice, Window, WindowUnit
 from slmo.core.model.text import LocalizedText
 
 T0 = 1_790_000_040
@@ -248,3 +248,22 @@ def test_decide_alerts_needs_the_policy_windows() -> None:
     arrays = evaluate_group(grid(PAGE_STEP), at(60), window=objective().window, target=0.999, burn_windows={"1h": 3600})
     with pytest.raises(ValueError, match="no burn rate over 5m, 30m"):
         decide_alerts(arrays, default_rules(), rolling=True)
+
+
+def test_a_history_of_time_slices_needs_windows_on_the_slice_grid() -> None:
+    """Slices are laid from the grid's start; a calendar day starting between two of them
+    would cut slices differently from ``evaluate_alerts``, so the history refuses it."""
+    sliced = Objective(
+        name="latency",
+        display_name=LocalizedText.plain("Latency"),
+        indicator="requests",
+        target=0.99,
+        window=Window(length=1, unit=WindowUnit.DAY, rolling=False),
+        budgeting=BudgetingMethod.TIMESLICES,
+        time_slice=TimeSlice(seconds=300, target=0.9),
+    )
+    midnight = int(dt.datetime(2026, 11, 1, tzinfo=dt.UTC).timestamp())
+    bad = np.zeros(3 * 1440, dtype=np.int64)
+    assert alert_history(sliced, grid(bad, start=midnight), default_rules()).instants.size == 3 * 288
+    with pytest.raises(ValueError, match="does not start on the grid's 300 s slices"):
+        alert_history(sliced, grid(bad, start=midnight + 120), default_rules())

@@ -197,6 +197,11 @@ def alert_history(
         wg, wt = sums(j - seconds // step)
         rates[seconds] = burn_rate(wg, wt, target)
     window_start, window_end = _window_starts(objective, instants, time_zone, week_start)
+    if objective.budgeting is not BudgetingMethod.OCCURRENCES and np.any((window_start - origin) % step):
+        raise ValueError(
+            f"the objective's {objective.window} window does not start on the grid's {step} s slices"
+            " (laid from the grid's start): start the grid on a slice boundary of the window"
+        )
     # The units whose start lies in [window start, at): from ceil((start - origin) / step).
     first = -((origin - window_start) // step)
     good_w, total_w = sums(first)
