@@ -226,6 +226,33 @@ def _query(q: d.QuerySpec | None) -> m.MetricQuery | None:
     return None if q is None else m.MetricQuery(type=q.type, source=q.source, spec=dict(q.spec))
 
 
+def _probe(p: d.ProbeDocumentSpec | None) -> m.ProbeSpec | None:
+    if p is None:
+        return None
+    http = p.http
+    tcp = p.tcp
+    return m.ProbeSpec(
+        every_seconds=p.every,
+        http=None
+        if http is None
+        else m.HttpProbe(
+            url=http.url,
+            method=http.method,
+            expect_status=tuple(http.expectStatus),
+            body_match=http.bodyMatch,
+            timeout_seconds=float(http.timeoutSeconds),
+            certificate_warning_days=http.certificateWarningDays,
+            headers=dict(http.headers),
+            follow_redirects=http.followRedirects,
+            tls_verify=http.tlsVerify,
+            ca_file=http.caFile,
+        ),
+        tcp=None
+        if tcp is None
+        else m.TcpProbe(host=tcp.host, port=tcp.port, timeout_seconds=float(tcp.timeoutSeconds)),
+    )
+
+
 def _indicator(doc: d.IndicatorDocument, common: dict[str, Any]) -> m.Indicator:
     s = doc.spec
     return m.Indicator(
@@ -258,6 +285,7 @@ def _indicator(doc: d.IndicatorDocument, common: dict[str, Any]) -> m.Indicator:
             probes=s.availability.probes,
             incidents=s.availability.incidents,
             degraded_is_down=s.availability.degradedIsDown,
+            probe=_probe(s.availability.probe),
         ),
         ticket=None
         if s.ticket is None

@@ -6,12 +6,15 @@ turns validated documents into core model objects and back.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from slmo.core.model.duration import parse_duration
+from slmo.core.model.probe import DEFAULT_PROBE_SECONDS, DEFAULT_PROBE_TIMEOUT_SECONDS, MIN_PROBE_SECONDS
 from slmo.spec.fields import (
     AwareDatetime,
     Duration,
@@ -182,10 +185,125 @@ class ThresholdIndicatorSpec(Strict):
     unit: str | None = None
 
 
+def _probe_url(value: str) -> str:
+    parsed = urlsplit(value)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise PydanticCustomError(
+            "probe_url", "'{value}' is not an http:// or https:// URL with a host", {"value": value}
+        )
+    return value
+
+
+def _port(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise PydanticCustomError("port_range", "{value} is not a TCP port (1 to 65535)", {"value": value})
+    return value
+
+
+def _status(value: int) -> int:
+    if not 100 <= value <= 599:
+        raise PydanticCustomError("status_range", "{value} is not an HTTP status (100 to 599)", {"value": value})
+    return value
+
+
+def _timeout(value: float) -> float:
+    if not 0 < value <= 300:
+        raise PydanticCustomError(
+            "probe_timeout_range",
+            "{value} is not a timeout in seconds (more than 0, at most 300)",
+            {"value": f"{value:g}"},
+        )
+    return value
+
+
+def _days(value: int) -> int:
+    if value < 1:
+        raise PydanticCustomError("days_range", "{value} is not a number of days (1 or more)", {"value": value})
+    return value
+
+
+def _pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise PydanticCustomError(
+            "body_match", "'{value}' is not a regular expression: {reason}", {"value": value, "reason": str(exc)}
+        ) from None
+    return value
+
+
+ProbeTimeout = Annotated[float, AfterValidator(_timeout), Field(description="seconds, at most 300")]
+
+
+class HttpProbeSpec(Strict):
+    url: Annotated[str, AfterValidator(_probe_url)] = Field(description="an http:// or https:// URL")
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
+    expectStatus: list[Annotated[int, AfterValidator(_status)]] = Field(
+        default_factory=list, description="statuses that count as up; any 2xx when left out"
+    )
+    bodyMatch: Annotated[str, AfterValidator(_pattern)] | None = Field(
+        default=None, description="a regular expression the body must contain"
+    )
+    timeoutSeconds: ProbeTimeout = DEFAULT_PROBE_TIMEOUT_SECONDS
+    certificateWarningDays: Annotated[int, AfterValidator(_days)] | None = Field(
+        default=None, description="warn when the TLS certificate expires within this many days"
+    )
+    headers: dict[str, str] = Field(default_factory=dict)
+    followRedirects: bool = False
+    tlsVerify: bool = True
+    caFile: str | None = Field(default=None, description="a PEM file of the CAs to trust instead of the system's")
+
+    @model_validator(mode="after")
+    def _tls_needs_https(self) -> HttpProbeSpec:
+        if self.certificateWarningDays is not None and not self.url.startswith("https://"):
+            raise PydanticCustomError(
+                "certificate_https", "certificateWarningDays needs an https:// URL, not '{value}'", {"value": self.url}
+            )
+        return self
+
+
+class TcpProbeSpec(Strict):
+    host: str = Field(min_length=1)
+    port: Annotated[int, AfterValidator(_port)]
+    timeoutSeconds: ProbeTimeout = DEFAULT_PROBE_TIMEOUT_SECONDS
+
+
+class ProbeDocumentSpec(Strict):
+    http: HttpProbeSpec | None = None
+    tcp: TcpProbeSpec | None = None
+    every: Duration = Field(default=DEFAULT_PROBE_SECONDS, description=f"at least {MIN_PROBE_SECONDS}s, e.g. 60s")
+
+    @model_validator(mode="after")
+    def _one_check(self) -> ProbeDocumentSpec:
+        if (self.http is None) == (self.tcp is None):
+            raise PydanticCustomError("probe_form", "give exactly one of http and tcp", {})
+        if self.every < MIN_PROBE_SECONDS:
+            raise PydanticCustomError(
+                "probe_every",
+                "every {value} s is too often; probes run at most every {least} s",
+                {"value": self.every, "least": MIN_PROBE_SECONDS},
+            )
+        check = self.http or self.tcp
+        if check is not None and check.timeoutSeconds > self.every:
+            raise PydanticCustomError(
+                "probe_timeout",
+                "timeoutSeconds ({timeout}) is longer than every ({every} s)",
+                {"timeout": f"{check.timeoutSeconds:g}", "every": self.every},
+            )
+        return self
+
+
 class AvailabilityIndicatorSpec(Strict):
     probes: bool = True
     incidents: bool = True
     degradedIsDown: bool = False
+    probe: ProbeDocumentSpec | None = Field(default=None, description="an HTTP(S) or TCP check slmo makes itself")
+
+    @model_validator(mode="after")
+    def _probe_counted(self) -> AvailabilityIndicatorSpec:
+        if self.probe is not None and not self.probes:
+            raise PydanticCustomError("probe_ignored", "a probe is given but probes: false would ignore it", {})
+        return self
 
 
 class TicketIndicatorSpec(Strict):

@@ -9,6 +9,7 @@ from typing import Any
 from slmo.core import model as m
 from slmo.core.model.duration import format_duration
 from slmo.core.model.kinds import kind_of
+from slmo.core.model.probe import DEFAULT_PROBE_TIMEOUT_SECONDS
 
 _BUDGETING_WORDS = {
     m.BudgetingMethod.OCCURRENCES: "occurrences",
@@ -188,14 +189,51 @@ def _indicator(i: m.Indicator) -> dict[str, Any]:
             ),
             "availability": None
             if i.availability is None
-            else {
-                "probes": i.availability.probes,
-                "incidents": i.availability.incidents,
-                "degradedIsDown": i.availability.degraded_is_down,
-            },
+            else _compact(
+                {
+                    "probes": i.availability.probes,
+                    "incidents": i.availability.incidents,
+                    "degradedIsDown": i.availability.degraded_is_down,
+                    "probe": _probe(i.availability.probe),
+                }
+            ),
             "ticket": None
             if i.ticket is None
             else _compact({"clock": i.ticket.clock.value, "priorities": list(i.ticket.priorities)}),
+        }
+    )
+
+
+def _seconds(value: float) -> float | int:
+    # 10.0 is written 10, as people write it.
+    return int(value) if value == int(value) else value
+
+
+def _probe(p: m.ProbeSpec | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    http, tcp = p.http, p.tcp
+    timeout = None if p.timeout_seconds == DEFAULT_PROBE_TIMEOUT_SECONDS else _seconds(p.timeout_seconds)
+    return _compact(
+        {
+            "http": None
+            if http is None
+            else _compact(
+                {
+                    "url": http.url,
+                    "method": None if http.method == "GET" else http.method,
+                    "expectStatus": list(http.expect_status),
+                    "bodyMatch": http.body_match,
+                    "timeoutSeconds": timeout,
+                    "certificateWarningDays": http.certificate_warning_days,
+                    "headers": dict(http.headers),
+                    "followRedirects": http.follow_redirects or None,
+                    "tlsVerify": None if http.tls_verify else False,
+                    "caFile": http.ca_file,
+                }
+            ),
+            "tcp": None if tcp is None else _compact({"host": tcp.host, "port": tcp.port, "timeoutSeconds": timeout}),
+            "every": format_duration(p.every_seconds),
         }
     )
 

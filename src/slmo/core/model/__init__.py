@@ -46,6 +46,7 @@ from slmo.core.model.objective import (
     Window,
     WindowUnit,
 )
+from slmo.core.model.probe import HttpProbe, ProbeReason, ProbeReasonCode, ProbeResult, ProbeSpec, TcpProbe
 from slmo.core.model.text import LocalizedText
 from slmo.core.model.ticket import (
     AttachPolicy,
@@ -81,6 +82,7 @@ __all__ = [
     "DataSource",
     "Exclusion",
     "HolidayDates",
+    "HttpProbe",
     "Indicator",
     "IndicatorKind",
     "LocalizedText",
@@ -93,12 +95,17 @@ __all__ = [
     "PartyRole",
     "PartyType",
     "PriorityChangePolicy",
+    "ProbeReason",
+    "ProbeReasonCode",
+    "ProbeResult",
+    "ProbeSpec",
     "RatioSpec",
     "ReopenPolicy",
     "ReviewCadence",
     "Service",
     "StatusChange",
     "TargetUnit",
+    "TcpProbe",
     "ThresholdSpec",
     "Ticket",
     "TicketClock",

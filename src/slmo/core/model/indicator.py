@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from slmo.core.model.probe import ProbeSpec
 from slmo.core.model.text import LocalizedText
 
 
@@ -72,11 +73,13 @@ class ThresholdSpec:
 @dataclass(frozen=True, kw_only=True)
 class AvailabilitySpec:
     """Up time from probes and incidents. A degraded incident counts as down when
-    ``degraded_is_down``, else as up."""
+    ``degraded_is_down``, else as up. ``probe`` is a check slmo makes itself on an interval;
+    probe results may also be sent (``slmo ingest probes``)."""
 
     probes: bool = True
     incidents: bool = True
     degraded_is_down: bool = False
+    probe: ProbeSpec | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
