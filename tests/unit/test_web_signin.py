@@ -13,7 +13,7 @@ from pathlib import Path
 
 import argon2
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from slmo.api import create_app
 from slmo.bootstrap import in_memory
@@ -455,6 +455,10 @@ def test_a_route_added_later_is_guarded_without_doing_anything(site: Site) -> No
         changed.append(name)
         return {"paused": name}
 
+    @web.post("/notes")
+    async def note(request: Request) -> dict[str, str]:
+        return {"body": (await request.body()).decode()}  # the guard read it first
+
     app: FastAPI = create_app(site.slmo, web=web)
     site.app = app
     browser = signed_in(site, "root", "admin")
@@ -463,3 +467,5 @@ def test_a_route_added_later_is_guarded_without_doing_anything(site: Site) -> No
     assert changed == []
     done = browser.post("/ui/objectives/x/pause", headers={"X-CSRF-Token": browser.csrf_token()})
     assert done.status_code == 200 and changed == ["x"]
+    form = {"csrf_token": browser.csrf_token(), "text": "hello"}
+    assert browser.post("/ui/notes", data=form).json() == {"body": f"csrf_token={form['csrf_token']}&text=hello"}

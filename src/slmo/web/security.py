@@ -114,11 +114,14 @@ async def form(request: Request) -> dict[str, str]:
         return cached
     fields: dict[str, str] = {}
     if request.headers.get("content-type", "").split(";")[0].strip().lower() == FORM_TYPE:
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > FORM_LIMIT:
-                raise HTTPException(413, "the form is too large")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > FORM_LIMIT:
+            raise HTTPException(413, "the form is too large")
+        # ``body()`` keeps what it read, so a route may read the body again; the API's body
+        # limit bounds a body sent without a length.
+        body = await request.body()
+        if len(body) > FORM_LIMIT:
+            raise HTTPException(413, "the form is too large")
         try:
             fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20))
         except (UnicodeDecodeError, ValueError):
