@@ -22,6 +22,7 @@ from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
+from slmo.core.model.probe import ProbeResult, ProbeSpec
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.ticket import Ticket
 from slmo.errors import Location, Problem
@@ -304,6 +305,25 @@ class JobRepository(Protocol):
         ...
 
 
+class ProbeResultRepository(Protocol):
+    """Every check of each indicator's probe, kept for a while (``prune``): the buckets say how
+    many were up, these say when, how fast and why not."""
+
+    def add(self, indicator: str, result: ProbeResult) -> None: ...
+
+    def list(
+        self, indicator: str, *, start: dt.datetime | None = None, end: dt.datetime | None = None
+    ) -> list[ProbeResult]:
+        """Results with ``start <= at < end``, oldest first (this transaction's own included)."""
+        ...
+
+    def latest(self, indicator: str) -> ProbeResult | None: ...
+
+    def prune(self, indicator: str, before: dt.datetime) -> int:
+        """Delete the indicator's results older than ``before``; how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -316,6 +336,7 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     users: UserRepository
     web_sessions: WebSessionRepository
+    probe_results: ProbeResultRepository
 
     def __enter__(self) -> Self: ...
 
@@ -472,4 +493,14 @@ class MetricReader(Protocol):
     ) -> dict[str, NDArray[np.float64]]:
         """Each query's value at ``start``, ``start + step`` ... ``end`` inclusive, NaN where the
         store had none; all queries evaluated together. ``SourceError`` when it cannot answer."""
+        ...
+
+
+class Prober(Protocol):
+    """Makes one check of a probe (``sources/probing.py``)."""
+
+    def check(self, probe: ProbeSpec, at: dt.datetime) -> ProbeResult:
+        """The check made now, recorded as made at ``at``: a target that is down, slow or
+        wrong is a result with ``up=False`` and its reason, never an exception. Raises
+        ``SourceError`` only when the check cannot be made at all (a CA file that is missing)."""
         ...

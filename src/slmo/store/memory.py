@@ -38,6 +38,7 @@ from slmo.core.ports import (
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
+    ProbeResultRepository,
     StoredEvaluation,
     TicketRepository,
     TokenRepository,
@@ -59,6 +60,7 @@ from slmo.store.jobs import MemoryJobRepository, StoredJobs
 from slmo.store.memory_auth import MemoryUserRepository, MemoryWebSessionRepository, StoredAuth
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_tickets import MemoryTicketRepository, StoredTickets
+from slmo.store.probes import MemoryProbeResultRepository, StoredProbes
 
 Key = tuple[str, str]
 # An evaluation's key: agreement, objective and instant (UTC).
@@ -88,6 +90,7 @@ class MemoryStore:
     tickets: StoredTickets = field(default_factory=StoredTickets)
     jobs: StoredJobs = field(default_factory=StoredJobs)
     auth: StoredAuth = field(default_factory=StoredAuth)
+    probes: StoredProbes = field(default_factory=StoredProbes)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -332,6 +335,7 @@ class MemoryUnitOfWork:
     jobs: JobRepository
     users: UserRepository
     web_sessions: WebSessionRepository
+    probe_results: ProbeResultRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -350,6 +354,8 @@ class MemoryUnitOfWork:
         self.web_sessions = self._web_sessions
         self._jobs = MemoryJobRepository(self.store.jobs)
         self.jobs = self._jobs
+        self._probe_results = MemoryProbeResultRepository(self.store.probes)
+        self.probe_results = self._probe_results
 
     def __enter__(self) -> Self:
         return self
@@ -385,6 +391,7 @@ class MemoryUnitOfWork:
             self._users.commit()
             self._web_sessions.commit()
             self._jobs.commit()
+            self._probe_results.commit()
         tx.clear()
 
     def rollback(self) -> None:
@@ -394,3 +401,4 @@ class MemoryUnitOfWork:
         self._users.rollback()
         self._web_sessions.rollback()
         self._jobs.rollback()
+        self._probe_results.rollback()

@@ -22,6 +22,7 @@ from slmo.core.ports import (
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
+    ProbeResultRepository,
     TicketRepository,
     TokenRepository,
     UserRepository,
@@ -33,6 +34,7 @@ from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
 from slmo.store.jobs import SqlJobRepository
 from slmo.store.measurements import SqlMeasurementRepository
+from slmo.store.probes import SqlProbeResultRepository
 from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
 from slmo.store.tickets import SqlTicketRepository
 
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     jobs: JobRepository
     users: UserRepository
     web_sessions: WebSessionRepository
+    probe_results: ProbeResultRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -72,6 +75,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobRepository(self._session)
         self.users = SqlUserRepository(self._session)
         self.web_sessions = SqlWebSessionRepository(self._session)
+        self.probe_results = SqlProbeResultRepository(self._session)
 
     def __enter__(self) -> Self:
         return self

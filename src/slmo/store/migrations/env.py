@@ -21,6 +21,7 @@ import slmo.store.auth  # noqa: F401 - registers the api_tokens table on Base.me
 from slmo.store.columns import UtcDateTime
 from slmo.store.engine import make_engine
 from slmo.store.jobs import JobRow  # noqa: F401 - registers the jobs table on Base.metadata
+from slmo.store.probes import ProbeResultRow  # noqa: F401 - registers the probe_results table on Base.metadata
 from slmo.store.schema import Base
 from slmo.store.tickets import TicketRow  # noqa: F401 - registers the tickets table on Base.metadata
 
