@@ -220,7 +220,7 @@ class Access:
     def incidents(self, stream: BinaryIO, name: str, *, tz: str | None, on_error: OnError) -> IngestReport:
         require_write(self.principal, "Measurements")
         return self.ingest.incidents(
-            stream, name, actor_of(self.principal), tz=tz, on_error=on_error, services=self._owned()
+            stream, name, actor_of(self.principal), tz=tz, on_error=on_error, owned=self._owned()
         )
 
     def _owner_may_feed(self, indicator: str) -> None:
@@ -274,7 +274,7 @@ class Access:
             tz=tz,
             service=service,
             on_error=on_error,
-            services=owned,
+            owned=owned,
         )
 
     def ticket_status(self, period: str | None = None, at: dt.datetime | None = None) -> list[PriorityFigures]:

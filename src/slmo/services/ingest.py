@@ -175,10 +175,10 @@ class IngestService:
         *,
         tz: str | None = None,
         on_error: OnError = OnError.ABORT,
-        services: Collection[str] | None = None,
+        owned: Collection[str] | None = None,
     ) -> IngestReport:
         """Incidents, inserted or replaced by id; their services must be in the catalogue, and
-        among ``services`` when given (else ``PermissionDeniedError`` and nothing is written:
+        among ``owned`` when given (else ``PermissionDeniedError`` and nothing is written:
         an owner sends incidents of its own services only)."""
         now = self._clock.now()
         report = IngestReport(MeasurementKind.INCIDENTS, name, None, name)
@@ -201,7 +201,7 @@ class IngestService:
                         )
                     )
                     continue
-                if services is not None and incident.service not in services:
+                if owned is not None and incident.service not in owned:
                     raise not_owned(incident.service)
                 incidents.append(incident)
         self._finish(report, on_error)

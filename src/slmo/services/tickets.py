@@ -112,9 +112,9 @@ class TicketService:
         tz: str | None = None,
         service: str | None = None,
         on_error: OnError = OnError.ABORT,
-        services: Collection[str] | None = None,
+        owned: Collection[str] | None = None,
     ) -> TicketIngestReport:
-        """Tickets of one export, merged by id; with ``services``, a ticket of any other service
+        """Tickets of one export, merged by id; with ``owned``, a ticket of any other service
         is ``PermissionDeniedError`` and nothing is written (an owner sends its own only)."""
         now = self._clock.now()
         with self._uow() as uow:
@@ -135,9 +135,9 @@ class TicketService:
             service=service,
             known_priorities=known or None,
         )
-        if services is not None:
+        if owned is not None:
             for ticket in read.tickets:
-                if ticket.service not in services:
+                if ticket.service not in owned:
                     raise not_owned(ticket.service)
         report = TicketIngestReport(name, read.rows, read.rejected, len(read.tickets), problems=list(read.problems))
         if read.rejected and on_error is OnError.ABORT:

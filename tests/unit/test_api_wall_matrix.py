@@ -1,0 +1,311 @@
+"""Every operation of the app's own OpenAPI document, walked with every principal, on the
+caller's own objects and on another party's, against one table of rules.
+
+The principals: ``admin``, ``manager``, ``owner`` (party ``ops``), ``viewer``, ``customer``
+(party ``ministry``), no token (``anonymous``) and a revoked admin token (``revoked``).
+
+The two sides (``tests/api_support.py``, ``seed_walls``):
+
+| side  | customer party | agreements              | service (owner)      | indicator          | calendar | ticket |
+|-------|----------------|-------------------------|----------------------|--------------------|----------|--------|
+| own   | ministry       | portal-sla, portal-desk | portal (ops)         | portal-requests    | office   | T1     |
+| other | bank           | payments-sla, ...-desk  | payments (partner)   | payments-requests  | night    | B1     |
+
+What each cell must answer:
+
+1. no token, or a revoked one: 401 (``/healthz`` and ``/readyz`` are public: 200);
+2. a role that may not do this kind of thing: 403 (on both sides alike, so it leaks nothing);
+3. on the other side, a ``wall``: 404 where a customer may not see the object (never 403),
+   403 where an owner may not write a service its party does not own (owners read
+   everything, so there is nothing to hide);
+4. otherwise the operation's success status. A list filtered by another party's object is
+   200 and empty for a customer: no 2xx body a customer gets names the other side.
+
+An operation in the document without a rule here fails the walk, so a new endpoint must
+come with its walls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from slmo.api.routes.catalogue import RESOURCES
+from tests.api_support import ADMIN, TICKETS_CSV, Api, api_over, seed_walls
+from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY, SERVICE
+
+ROLES = ("admin", "manager", "owner", "viewer", "customer")
+PRINCIPALS = (*ROLES, "anonymous", "revoked")
+PARTIES = {"owner": "ops", "customer": "ministry"}
+EVERYONE = frozenset(ROLES)
+STAFF = frozenset({"admin", "manager", "viewer"})
+FEEDERS = frozenset({"admin", "owner"})
+NOT_CUSTOMERS = EVERYONE - {"customer"}
+HIDDEN = {"customer": 404}  # another party's object, which a customer may not see
+NOT_OWNED = {"owner": 403}  # another party's service, which an owner may not write
+# Names of the other side: none may appear in a 2xx body a customer of ministry gets.
+OTHER_SIDE = ("payments", '"bank"', '"B1"', '"night"', "partner")
+
+SIDES = {
+    "own": {
+        "agreement": "portal-sla",
+        "desk": "portal-desk",
+        "service": "portal",
+        "indicator": "portal-requests",
+        "party": "ministry",
+        "calendar": "office",
+        "ticket": "T1",
+    },
+    "other": {
+        "agreement": "payments-sla",
+        "desk": "payments-desk",
+        "service": "payments",
+        "indicator": "payments-requests",
+        "party": "bank",
+        "calendar": "night",
+        "ticket": "B1",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: ``path`` with its query, and a JSON body or raw content."""
+
+    path: str
+    json: Any = None
+    content: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+# A call is made from the side's names, a tag unique to the cell (for names of new objects)
+# and the app (to read an ETag just before a PUT).
+Make = Callable[[Mapping[str, str], str, Api], Call]
+
+
+@dataclass(frozen=True)
+class Rule:
+    may: frozenset[str]
+    make: Make
+    ok: int = 200
+    walls: Mapping[str, int] = field(default_factory=dict)
+    public: bool = False
+
+    def expected(self, principal: str, side: str) -> int:
+        if self.public:
+            return self.ok
+        if principal in ("anonymous", "revoked"):
+            return 401
+        if principal not in self.may:
+            return 403
+        return self.walls.get(principal, self.ok) if side == "other" else self.ok
+
+
+def get(path: str) -> Make:
+    """A GET of ``path`` with the side's names put in (``{agreement}``, ``{ticket}``...)."""
+    return lambda names, tag, api: Call(path.format(**names))
+
+
+# -- the catalogue: who may create and change each kind, and a new document of each side --
+
+_DOCUMENTS: dict[str, Callable[[Mapping[str, str], str], str]] = {
+    "parties": lambda n, name: PARTY.format(name=name, type="supplier"),
+    "calendars": lambda n, name: CALENDAR.format(name=name, zone="Asia/Riyadh"),
+    "services": lambda n, name: SERVICE.format(name=name, owner="ops" if n["service"] == "portal" else "partner"),
+    "indicators": lambda n, name: INDICATOR.format(name=name, service=n["service"]),
+    "agreements": lambda n, name: AGREEMENT.format(
+        name=name, party=n["party"], service=n["service"], indicator=n["indicator"], target="0.99", calendar="office"
+    ),
+}
+_WRITERS = {
+    "parties": frozenset({"admin"}),
+    "calendars": frozenset({"admin"}),
+    "services": FEEDERS,
+    "indicators": frozenset({"admin"}),
+    "agreements": frozenset({"admin", "manager"}),
+}
+_NAME_OF = {"parties": "party", "calendars": "calendar", "services": "service", "indicators": "indicator"}
+
+
+def _document(api: Api, resource: str, names: Mapping[str, str], name: str) -> Any:
+    (loaded,) = api.slmo.codec.load_text(_DOCUMENTS[resource](names, name), f"{resource}.yaml")
+    return api.slmo.codec.dump_one(loaded.obj)
+
+
+def _create(resource: str) -> Make:
+    return lambda names, tag, api: Call(
+        f"/api/v1/{resource}", json=_document(api, resource, names, f"{resource[:4]}-{tag}")
+    )
+
+
+def _replace(resource: str) -> Make:
+    """A PUT of the object as it is, with the ETag an admin reads just before."""
+
+    def make(names: Mapping[str, str], tag: str, api: Api) -> Call:
+        path = f"/api/v1/{resource}/{names[_NAME_OF.get(resource, 'agreement')]}"
+        current = api.request("GET", path, token=api.token("admin"))
+        return Call(path, json=current.json(), headers={"If-Match": current.headers["etag"]})
+
+    return make
+
+
+def _catalogue_rules() -> dict[tuple[str, str], Rule]:
+    rules: dict[tuple[str, str], Rule] = {}
+    for resource in RESOURCES:
+        name = _NAME_OF.get(resource, "agreement")
+        writers = _WRITERS[resource]
+        # The other side's new service belongs to partner, and its new indicator or agreement
+        # is of payments: an owner may not create the first, and creates none of the others.
+        owned = NOT_OWNED if resource == "services" else {}
+        rules[("GET", f"/api/v1/{resource}")] = Rule(EVERYONE, get(f"/api/v1/{resource}?q={{{name}}}"))
+        rules[("GET", f"/api/v1/{resource}/{{name}}")] = Rule(
+            EVERYONE, get(f"/api/v1/{resource}/{{{name}}}"), walls=HIDDEN
+        )
+        rules[("POST", f"/api/v1/{resource}")] = Rule(writers, _create(resource), ok=201, walls=owned)
+        rules[("PUT", f"/api/v1/{resource}/{{name}}")] = Rule(writers, _replace(resource), walls=owned)
+    return rules
+
+
+# -- measurements ---------------------------------------------------------------------------
+
+
+def _events(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    rows = [{"timestamp": "2026-11-02T11:00:00Z", "good": 99, "total": 100}]
+    return Call(f"/api/v1/ingest/events?indicator={names['indicator']}&source=matrix", json=rows)
+
+
+def _incidents(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    row = {
+        "id": f"INC-{tag}",
+        "service": names["service"],
+        "start": "2026-11-02T10:00:00Z",
+        "end": "2026-11-02T10:05:00Z",
+    }
+    return Call("/api/v1/ingest/incidents", json=[{**row, "impact": "degraded"}])
+
+
+def _tickets(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    mine = [line for line in TICKETS_CSV.splitlines()[1:] if f",{names['service']}," in line]
+    return Call(
+        "/api/v1/ingest/tickets",
+        content="\n".join([TICKETS_CSV.splitlines()[0], *mine]) + "\n",
+        headers={"Content-Type": "text/csv"},
+    )
+
+
+def _runs(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    job = next(j for j in api.slmo.scheduler.jobs() if j.key == f"{names['agreement']}/success")
+    return Call(f"/api/v1/jobs/{job.id}/runs")
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/healthz"): Rule(EVERYONE, get("/healthz"), public=True),
+    ("GET", "/readyz"): Rule(EVERYONE, get("/readyz"), public=True),
+    **_catalogue_rules(),
+    ("POST", "/api/v1/ingest/{kind}"): Rule(FEEDERS, _events, walls=NOT_OWNED),
+    ("POST", "/api/v1/ingest/incidents"): Rule(FEEDERS, _incidents, walls=NOT_OWNED),
+    ("POST", "/api/v1/ingest/tickets"): Rule(FEEDERS, _tickets, walls=NOT_OWNED),
+    ("GET", "/api/v1/status"): Rule(EVERYONE, get("/api/v1/status?agreement={agreement}")),
+    ("GET", "/api/v1/evaluations"): Rule(EVERYONE, get("/api/v1/evaluations?objective={agreement}/success")),
+    ("GET", "/api/v1/history"): Rule(
+        EVERYONE, get("/api/v1/history?objective={agreement}/success&period=2026-10"), walls=HIDDEN
+    ),
+    ("GET", "/api/v1/audit"): Rule(NOT_CUSTOMERS, get("/api/v1/audit?kind=Agreement&name={agreement}")),
+    ("GET", "/api/v1/tickets"): Rule(EVERYONE, get("/api/v1/tickets?period=2026-10&agreement={desk}")),
+    ("GET", "/api/v1/tickets/{ticket_id}"): Rule(EVERYONE, get("/api/v1/tickets/{ticket}"), walls=HIDDEN),
+    ("GET", "/api/v1/breaches"): Rule(EVERYONE, get("/api/v1/breaches?agreement={agreement}")),
+    ("GET", "/api/v1/jobs"): Rule(STAFF, get("/api/v1/jobs?q={agreement}")),
+    ("GET", "/api/v1/jobs/{job_id}/runs"): Rule(STAFF, _runs),
+}
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[Api]:
+    """Both sides with something in every list: tickets, breached evaluations (one request
+    in ten failed for an hour on both services), and a run of every evaluation job."""
+    with api_over() as made:
+        seed_walls(made.slmo)
+        night = CALENDAR.format(name="night", zone="Asia/Riyadh")
+        made.slmo.catalogue.apply(made.slmo.codec.load_text(night, "night.yaml"), ADMIN)
+        admin = made.token("admin")
+        csv = {"Content-Type": "text/csv"}
+        assert made.request("POST", "/api/v1/ingest/tickets", token=admin, content=TICKETS_CSV, headers=csv).is_success
+        start = made.clock.at - dt.timedelta(hours=1)
+        rows = [
+            {"timestamp": (start + dt.timedelta(minutes=i)).isoformat(), "good": 90, "total": 100} for i in range(60)
+        ]
+        for indicator in ("portal-requests", "payments-requests"):
+            sent = made.request("POST", f"/api/v1/ingest/events?indicator={indicator}", token=admin, json=rows)
+            assert sent.is_success, sent.text
+        made.slmo.scheduler.sync()
+        made.slmo.scheduler.run_due("matrix-worker", limit=100)
+        assert {r.evaluation.status.value for r in made.slmo.evaluation.evaluations()} >= {"breached"}
+        yield made
+
+
+def token_of(api: Api, principal: str) -> str | None:
+    if principal == "anonymous":
+        return None
+    if principal == "revoked":
+        secret = api.token("admin", name="revoked-admin")
+        api.slmo.auth.revoke(secret.split("_")[1], ADMIN)
+        return secret
+    return api.token(principal, party=PARTIES.get(principal), name=f"matrix-{principal}")
+
+
+def operations(api: Api) -> list[tuple[str, str]]:
+    document = api.app.openapi()
+    return sorted((method.upper(), path) for path, item in document["paths"].items() for method in item)
+
+
+def test_every_operation_has_a_rule_and_every_rule_an_operation(api: Api) -> None:
+    found = set(operations(api))
+    assert sorted(found - set(RULES)) == [], "operations without a rule in RULES"
+    assert sorted(set(RULES) - found) == [], "rules of operations the app no longer has"
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_every_wall_holds(api: Api, principal: str) -> None:
+    token = token_of(api, principal)
+    wrong: list[str] = []
+    for operation in operations(api):
+        rule = RULES.get(operation)
+        if rule is None:
+            wrong.append(f"{operation}: no rule")
+            continue
+        for side, names in SIDES.items():
+            call = rule.make(names, f"{principal}-{side}", api)
+            answer = api.request(
+                operation[0], call.path, token=token, json=call.json, content=call.content, headers=dict(call.headers)
+            )
+            expected = rule.expected(principal, side)
+            where = f"{operation[0]} {call.path} ({side})"
+            if answer.status_code != expected:
+                wrong.append(f"{where}: {answer.status_code}, expected {expected}: {answer.text[:200]}")
+            elif answer.status_code >= 400 and not answer.headers["content-type"].startswith(
+                "application/problem+json"
+            ):
+                wrong.append(f"{where}: a {answer.status_code} that is not a problem")
+            elif principal == "customer" and answer.is_success:
+                leaks = [name for name in OTHER_SIDE if name in answer.text]
+                if leaks:
+                    wrong.append(f"{where}: the other side shows through: {leaks}")
+    assert wrong == [], json.dumps(wrong, indent=1)
+
+
+def test_a_hidden_object_answers_as_a_missing_one(api: Api) -> None:
+    """404 for another party's object has the same shape as for no object at all."""
+    customer = token_of(api, "customer")
+    for operation, rule in RULES.items():
+        if rule.walls.get("customer") != 404:
+            continue
+        hidden = api.request(operation[0], rule.make(SIDES["other"], "x", api).path, token=customer)
+        missing_names = {k: f"{v}-nothing" for k, v in SIDES["other"].items()}
+        missing = api.request(operation[0], rule.make(missing_names, "x", api).path, token=customer)
+        assert hidden.status_code == missing.status_code == 404, operation
+        assert (hidden.json()["title"], sorted(hidden.json())) == (missing.json()["title"], sorted(missing.json()))
