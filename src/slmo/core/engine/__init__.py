@@ -9,6 +9,8 @@ Alerts (``docs/alerting.md``): ``default_rules`` is the SRE workbook's multiwind
 multi-burn-rate policy; ``evaluate_alerts`` decides which tiers fire at one instant,
 ``alert_history`` at every instant of a history, and ``backtest`` matches the alerts with
 breaches.
+
+``breach_episodes`` turns stored evaluations into breach episodes (``GET /api/v1/breaches``).
 """
 
 from slmo.core.engine.alert_history import AlertHistory, alert_history
@@ -35,6 +37,7 @@ from slmo.core.engine.alert_rules import (
 from slmo.core.engine.alert_warnings import elapsed_warning_levels, new_elapsed_warnings
 from slmo.core.engine.attainment import check_slice_target, check_target, ratio, slice_scores
 from slmo.core.engine.backtest import ANY_TIER, BacktestResult, Intervals, backtest, firing_intervals, match_alerts
+from slmo.core.engine.breaches import BreachEpisode, breach_episodes
 from slmo.core.engine.budget import budget_left, budget_minutes, budget_spent, budget_total
 from slmo.core.engine.burnrate import (
     BURN_WINDOWS,
@@ -91,6 +94,7 @@ __all__ = [
     "AlertTier",
     "AtRiskRule",
     "BacktestResult",
+    "BreachEpisode",
     "BucketGrid",
     "BudgetThreshold",
     "BurnCondition",
@@ -104,6 +108,7 @@ __all__ = [
     "StatusRules",
     "alert_history",
     "backtest",
+    "breach_episodes",
     "bucket_coverage",
     "bucket_mask",
     "budget_consumed",
