@@ -102,7 +102,10 @@ def test_service_preset_and_on_error(api: Api, admin: str) -> None:
     assert (skipped["rejected"], skipped["tickets"]) == (2, 1)
     unknown = api.request("POST", "/api/v1/ingest/tickets?preset=remedy", token=admin, content=single, headers=CSV)
     assert unknown.status_code == 422
-    assert "remedy" in unknown.json()["errors"][0]["message"]
+    (problem,) = unknown.json()["errors"]
+    assert problem["field"] == "preset" and "remedy" in problem["message"]
+    broken = api.request("POST", "/api/v1/ingest/tickets?mapping=%7B", token=admin, content=single, headers=CSV)
+    assert broken.status_code == 422 and broken.json()["errors"][0]["field"] == "mapping"
 
 
 def test_a_mapping_document_in_the_query(api: Api, admin: str) -> None:

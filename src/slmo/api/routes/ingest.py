@@ -13,6 +13,7 @@ nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import threading
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 from slmo.api.deps import AccessDep, parse_json, require_media, spooled
 from slmo.api.schemas.ingest import IngestResult, ingest_result
 from slmo.api.schemas.tickets import TicketIngestResult, ticket_ingest_result
-from slmo.errors import ConflictError, Location, Problem, SpecError
+from slmo.errors import ConflictError, IngestError, Location, Problem, SpecError
 from slmo.services.ingest import MeasurementKind, OnError
 
 router = APIRouter(prefix="/ingest", tags=["ingestion"])
@@ -81,6 +82,14 @@ def _as_json_lines(stream: BinaryIO) -> BinaryIO:
         )
     lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in batch)
     return io.BytesIO(lines.encode("utf-8"))
+
+
+# The ticket reader names the command line's options; here they are query parameters.
+QUERY_FIELDS = {"--preset": "preset", "--mapping": "mapping"}
+
+
+def _as_query(problems: list[Problem]) -> list[Problem]:
+    return [dataclasses.replace(p, field=QUERY_FIELDS.get(p.field, p.field)) for p in problems]
 
 
 IdempotencyKey = Annotated[str | None, Header(max_length=255)]
@@ -145,9 +154,14 @@ async def tickets(
     idempotency_key: IdempotencyKey = None,
 ) -> TicketIngestResult:
     def run(body: BinaryIO) -> TicketIngestResult:
-        report = access.ingest_tickets(
-            body, "request body", preset=preset, mapping=mapping, tz=tz, service=service, on_error=on_error
-        )
+        try:
+            report = access.ingest_tickets(
+                body, "request body", preset=preset, mapping=mapping, tz=tz, service=service, on_error=on_error
+            )
+        except IngestError as error:
+            error.problems = _as_query(error.problems)
+            raise
+        report.problems = _as_query(report.problems)
         return ticket_ingest_result(report)
 
     return await _ingest(request, idempotency_key, run)
