@@ -18,6 +18,7 @@ from slmo.core.ports import (
     ForeignFormat,
     MeasurementReader,
     MetricReader,
+    Prober,
     SpecCodec,
     TicketReader,
     UnitOfWorkFactory,
@@ -30,6 +31,7 @@ from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
 from slmo.services.passwords import Passwords
+from slmo.services.probes import ProbeService
 from slmo.services.pull import PullService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.sessions import SessionService
@@ -63,6 +65,7 @@ class Slmo:
     scheduler: SchedulerService
     users: UserService
     sessions: SessionService
+    probes: ProbeService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -128,12 +131,19 @@ def _metrics() -> MetricReader:
     return PrometheusReader()
 
 
+def _prober() -> Prober:
+    from slmo.sources.probing import NetworkProber
+
+    return NetworkProber()
+
+
 def _wire(
     settings: Settings,
     uow: UnitOfWorkFactory,
     clock: Clock,
     engine: Engine | None,
     metrics: MetricReader | None = None,
+    prober: Prober | None = None,
 ) -> Slmo:
     codec = _codec()
     calendars = _calendars()
@@ -143,6 +153,7 @@ def _wire(
     tickets = TicketService(uow, _ticket_reader(), clocks, evaluation, clock)
     evaluation.ticket_counts = tickets.counts
     passwords = Passwords()
+    probes = ProbeService(prober or _prober(), uow, clock)
     return Slmo(
         settings=settings,
         catalogue=catalogue,
@@ -154,14 +165,27 @@ def _wire(
         auth=AuthService(uow, clock),
         codec=codec,
         tickets=tickets,
-        scheduler=SchedulerService(uow, evaluation, clock, pull=PullService(metrics or _metrics())),
+        scheduler=SchedulerService(
+            uow,
+            evaluation,
+            clock,
+            pull=PullService(metrics or _metrics()),
+            probes=probes,
+        ),
         users=UserService(uow, clock, passwords),
         sessions=SessionService(uow, clock, passwords),
+        probes=probes,
         _engine=engine,
     )
 
 
-def connect(settings: Settings, *, clock: Clock | None = None, metrics: MetricReader | None = None) -> Slmo:
+def connect(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    metrics: MetricReader | None = None,
+    prober: Prober | None = None,
+) -> Slmo:
     """A handle on the database in ``settings``, its schema brought to head unless told not to."""
     from slmo.store.engine import ensure_current, make_engine, upgrade
     from slmo.store.unit_of_work import unit_of_work_factory
@@ -175,18 +199,27 @@ def connect(settings: Settings, *, clock: Clock | None = None, metrics: MetricRe
     except BaseException:
         engine.dispose()
         raise
-    return _wire(settings, unit_of_work_factory(engine), clock or SystemClock(), engine, metrics)
+    return _wire(settings, unit_of_work_factory(engine), clock or SystemClock(), engine, metrics, prober)
 
 
 def in_memory(
-    settings: Settings | None = None, *, clock: Clock | None = None, metrics: MetricReader | None = None
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    metrics: MetricReader | None = None,
+    prober: Prober | None = None,
 ) -> Slmo:
     """A handle on the in-memory fakes: no database at all."""
     from slmo.store.memory import MemoryStore
 
     store = MemoryStore()
     return _wire(
-        settings or Settings(database_url="memory://"), store.unit_of_work, clock or SystemClock(), None, metrics
+        settings or Settings(database_url="memory://"),
+        store.unit_of_work,
+        clock or SystemClock(),
+        None,
+        metrics,
+        prober,
     )
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from slmo.core.model.job import EVALUATE, Job, JobRun
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.services.evaluate import EvaluationService, Target
+from slmo.services.probes import PROBE, ProbeService, probed
 from slmo.services.pull import PULL, PullReport, PullService, pullable
 
 logger = logging.getLogger(__name__)
@@ -100,11 +101,13 @@ class SchedulerService:
         clock: Clock,
         *,
         pull: PullService | None = None,
+        probes: ProbeService | None = None,
         lease_seconds: int = LEASE_SECONDS,
     ) -> None:
         self._uow = uow
         self._evaluation = evaluation
         self._pull = pull
+        self._probes = probes
         self._clock = clock
         self.lease_seconds = lease_seconds
 
@@ -112,8 +115,9 @@ class SchedulerService:
 
     def sync(self) -> list[Job]:
         """Bring the jobs in line with the catalogue: one evaluation job per objective in force,
-        and one pull job per indicator fed from a Prometheus-compatible source, each on its
-        cadence; the jobs of what is gone are retired. Idempotent, and safe when several
+        one pull job per indicator fed from a Prometheus-compatible source, and one probe job
+        per indicator with a probe (every ``probe.every``), each on its cadence; the jobs of
+        what is gone are retired. Idempotent, and safe when several
         workers sync at once."""
         now = self._clock.now()
         with self._uow() as uow:
@@ -122,6 +126,9 @@ class SchedulerService:
                 PULL: {
                     p.indicator.name: max(MIN_EVALUATE_SECONDS, p.indicator.bucket_seconds)
                     for p in (pullable(uow) if self._pull is not None else [])
+                },
+                PROBE: {
+                    p.indicator.name: p.probe.every_seconds for p in (probed(uow) if self._probes is not None else [])
                 },
             }
             retired = 0
@@ -212,6 +219,8 @@ class SchedulerService:
             self._evaluation.evaluate_in(uow, self._clock.now(), job.key)
         elif job.kind == PULL and self._pull is not None:
             self._pull.pull_in(uow, job.key, int(self._clock.now().timestamp()))
+        elif job.kind == PROBE and self._probes is not None:
+            self._probes.probe_in(uow, job.key)
         else:
             raise ValueError(f"unknown job kind {job.kind!r}")
 
