@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import Engine
 
-from slmo.bootstrap import connect
+from slmo.bootstrap import Slmo, connect
 from slmo.core.model.job import EVALUATE, Job, RunOutcome
 from slmo.core.ports import UnitOfWork
 from slmo.settings import Settings
@@ -183,6 +183,17 @@ def test_owners_leasing_at_once_never_get_the_same_job(engine: Engine) -> None:
         assert {job.lease_owner for job in uow.jobs.list()} <= set(got)
 
 
+def _examples_without_prometheus(engine: Engine, slmo: Slmo) -> None:
+    """The example catalogue, less its DataSource: every job is then an evaluation (the pull
+    jobs are tested against a real Prometheus in test_prometheus_pull.py)."""
+    factory = unit_of_work_factory(engine)
+    with factory() as uow:
+        for loaded in slmo.codec.load_paths([str(EXAMPLES)]):
+            if loaded.obj.__class__.__name__ != "DataSource":
+                uow.catalogue.put(loaded.obj)
+        uow.commit()
+
+
 class FixedClock:
     def __init__(self, now: dt.datetime) -> None:
         self.at = now
@@ -194,11 +205,7 @@ class FixedClock:
 def test_a_worker_run_evaluates_and_stores_evaluations(engine: Engine) -> None:
     clock = FixedClock(NOW)
     with connect(Settings(database_url=engine.url.render_as_string(hide_password=False)), clock=clock) as slmo:
-        factory = unit_of_work_factory(engine)
-        with factory() as uow:
-            for loaded in slmo.codec.load_paths([str(EXAMPLES)]):
-                uow.catalogue.put(loaded.obj)
-            uow.commit()
+        _examples_without_prometheus(engine, slmo)
         jobs = slmo.scheduler.sync()
         assert slmo.scheduler.sync() == jobs
         keys = sorted(t.key for t in slmo.evaluation.status(NOW))
@@ -227,11 +234,7 @@ def test_a_worker_run_evaluates_and_stores_evaluations(engine: Engine) -> None:
 def test_a_job_whose_lease_was_taken_over_rolls_its_work_back(engine: Engine) -> None:
     clock = FixedClock(NOW)
     with connect(Settings(database_url=engine.url.render_as_string(hide_password=False)), clock=clock) as slmo:
-        factory = unit_of_work_factory(engine)
-        with factory() as uow:
-            for loaded in slmo.codec.load_paths([str(EXAMPLES)]):
-                uow.catalogue.put(loaded.obj)
-            uow.commit()
+        _examples_without_prometheus(engine, slmo)
         slmo.scheduler.sync()
         (slow,) = slmo.scheduler.lease("slow", 1)
         clock.at = NOW + dt.timedelta(seconds=slmo.scheduler.lease_seconds)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from slmo.core.model.job import EVALUATE, Job, JobRun
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from slmo.errors import SlmoError
 from slmo.services.evaluate import EvaluationService, Target
 from slmo.services.probes import PROBE, ProbeService, probed
 from slmo.services.pull import PULL, PullReport, PullService, pullable
@@ -204,7 +205,10 @@ class SchedulerService:
             )
             return Outcome(job=job, completed=False, error="lease lost")
         except Exception as exc:  # a failing job must not stop the worker
-            logger.warning("job %d (%s %s) failed", job.id, job.kind, job.key, exc_info=True)
+            # An error slmo raises on purpose (a source down, a bad query) says all in its
+            # message; anything else is a bug, worth its traceback.
+            expected = isinstance(exc, SlmoError)
+            logger.warning("job %d (%s %s) failed: %s", job.id, job.kind, job.key, exc, exc_info=not expected)
             error = f"{type(exc).__name__}: {exc}"
             with self._uow() as uow:
                 held = uow.jobs.fail(job, owner, started, self._clock.now(), error)
