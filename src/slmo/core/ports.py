@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, Protocol, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from slmo.core.model.alerts import Alert, AlertStatus, DeliveryStatus, Notification
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token, User, WebSession
 from slmo.core.model.calendar import Calendar, TimeRange
@@ -324,6 +325,66 @@ class ProbeResultRepository(Protocol):
         ...
 
 
+class AlertRepository(Protocol):
+    """Alerts by id; at most one open (firing or acknowledged) per objective and tier, which
+    the store enforces (a second is a ``ConflictError``)."""
+
+    def add(self, alert: Alert) -> Alert:
+        """Store a new alert; it comes back with its id and revision 1."""
+        ...
+
+    def update(self, alert: Alert) -> Alert:
+        """Store a changed alert over the one of its id; ``ConflictError`` when the stored one
+        is no longer at ``alert.revision`` (someone changed it meanwhile). The revision grows."""
+        ...
+
+    def get(self, alert_id: int) -> Alert | None: ...
+
+    def open_for(self, agreement: str, objective: str) -> list[Alert]:
+        """The objective's open alerts (firing or acknowledged), by tier."""
+        ...
+
+    def list(
+        self,
+        *,
+        states: Collection[AlertStatus] | None = None,
+        agreement: str | None = None,
+        objective: str | None = None,
+        agreements: Collection[str] | None = None,
+    ) -> list[Alert]:
+        """Alerts newest first (by opening, then id), of the ``states`` given (all when
+        ``None``), of one ``agreement`` and ``objective`` (the objective's bare name), and of
+        ``agreements`` only when given."""
+        ...
+
+
+class NotificationRepository(Protocol):
+    """The outbox: notifications queued with the change they tell of, then delivered."""
+
+    def add(self, notifications: Sequence[Notification]) -> int:
+        """Queue notifications; one whose ``key`` is already queued is left out (an event is
+        told once per recipient). How many were queued."""
+        ...
+
+    def told(self, subject: str) -> bool:
+        """Whether some notification of ``subject`` was ever queued."""
+        ...
+
+    def due(self, now: dt.datetime, limit: int) -> list[Notification]:
+        """Pending notifications whose next attempt is due at ``now``, oldest first."""
+        ...
+
+    def record(self, notification: Notification) -> None:
+        """Store the outcome of an attempt (status, attempts, error, next attempt, history)."""
+        ...
+
+    def list(
+        self, *, alert_id: int | None = None, status: DeliveryStatus | None = None, limit: int | None = None
+    ) -> list[Notification]:
+        """Notifications oldest first, of one alert or status when given (the newest ``limit``)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -337,6 +398,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     web_sessions: WebSessionRepository
     probe_results: ProbeResultRepository
+    alerts: AlertRepository
+    notifications: NotificationRepository
 
     def __enter__(self) -> Self: ...
 
@@ -493,6 +556,16 @@ class MetricReader(Protocol):
     ) -> dict[str, NDArray[np.float64]]:
         """Each query's value at ``start``, ``start + step`` ... ``end`` inclusive, NaN where the
         store had none; all queries evaluated together. ``SourceError`` when it cannot answer."""
+        ...
+
+
+class Notifier(Protocol):
+    """Delivers one message to a notification URL (``notify/``: apprise)."""
+
+    def send(self, target: str, title: str, body: str) -> str | None:
+        """Send ``title`` and ``body`` to ``target`` (an apprise URL: ``mailto://``,
+        ``json://``, ``slack://`` ...); ``None`` when it was delivered, else the reason it was
+        not, without the URL's secrets. A failed delivery is a result, never an exception."""
         ...
 
 

@@ -63,7 +63,13 @@ def to_model(doc: d.Document) -> tuple[m.CatalogueObject, list[Finding]]:
             labels=dict(meta.labels),
             contacts=tuple(
                 m.Contact(
-                    name=c.name, role=c.role, email=c.email, phone=c.phone, lang=c.lang, channels=tuple(c.channels)
+                    name=c.name,
+                    role=c.role,
+                    email=c.email,
+                    phone=c.phone,
+                    lang=c.lang,
+                    channels=tuple(c.channels),
+                    level=c.level,
                 )
                 for c in s.contacts
             ),
@@ -109,6 +115,7 @@ def to_model(doc: d.Document) -> tuple[m.CatalogueObject, list[Finding]]:
             operator=m.Operator(c.op),
             threshold=c.threshold,
             lookback_seconds=c.lookbackWindow,
+            short_lookback_seconds=c.shortLookbackWindow,
             alert_after_seconds=c.alertAfter,
             description=_text(c.description),
             labels=dict(meta.labels),
@@ -131,6 +138,7 @@ def to_model(doc: d.Document) -> tuple[m.CatalogueObject, list[Finding]]:
             alert_when_no_data=p.alertWhenNoData,
             alert_when_resolved=p.alertWhenResolved,
             alert_when_breaching=p.alertWhenBreaching,
+            escalate_after_seconds=p.escalateAfter,
             description=_text(p.description),
             labels=dict(meta.labels),
             annotations=dict(meta.annotations),

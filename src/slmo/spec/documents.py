@@ -51,6 +51,12 @@ class ContactSpec(Strict):
     phone: str | None = None
     lang: Literal["en", "ar"] = "en"
     channels: list[str] = Field(default_factory=list, description="notification URLs (apprise syntax)")
+    level: int = Field(
+        default=1,
+        ge=1,
+        le=9,
+        description="escalation level: 1 is told when an alert fires, 2 when it stays unacknowledged, ...",
+    )
 
 
 class PartySpec(Strict):
@@ -357,6 +363,9 @@ class AlertConditionSpec(Strict):
     op: Literal["lt", "lte", "gt", "gte"]
     threshold: float
     lookbackWindow: Duration
+    shortLookbackWindow: Duration | None = Field(
+        default=None, description="a multiwindow condition: the burn rate must pass the threshold here too"
+    )
     alertAfter: Duration | None = None
     description: Text | None = None
 
@@ -382,6 +391,9 @@ class AlertPolicySpec(Strict):
     alertWhenNoData: bool = False
     alertWhenResolved: bool = False
     alertWhenBreaching: bool = True
+    escalateAfter: Duration | None = Field(
+        default=None, description="move an unacknowledged alert to the next contact level after this (default 30m)"
+    )
     description: Text | None = None
 
 

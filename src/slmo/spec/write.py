@@ -69,6 +69,7 @@ def _spec(obj: m.CatalogueObject) -> dict[str, Any]:
                             "phone": c.phone,
                             "lang": None if c.lang == "en" else c.lang,
                             "channels": list(c.channels),
+                            "level": None if c.level == 1 else c.level,
                         }
                     )
                     for c in obj.contacts
@@ -100,6 +101,9 @@ def _spec(obj: m.CatalogueObject) -> dict[str, Any]:
                 "op": obj.operator.value,
                 "threshold": obj.threshold,
                 "lookbackWindow": format_duration(obj.lookback_seconds),
+                "shortLookbackWindow": None
+                if obj.short_lookback_seconds is None
+                else format_duration(obj.short_lookback_seconds),
                 "alertAfter": None if obj.alert_after_seconds is None else format_duration(obj.alert_after_seconds),
                 "description": _text(obj.description),
             }
@@ -114,6 +118,9 @@ def _spec(obj: m.CatalogueObject) -> dict[str, Any]:
                 "alertWhenNoData": obj.alert_when_no_data or None,
                 "alertWhenResolved": obj.alert_when_resolved or None,
                 "alertWhenBreaching": None if obj.alert_when_breaching else False,
+                "escalateAfter": None
+                if obj.escalate_after_seconds is None
+                else format_duration(obj.escalate_after_seconds),
                 "description": _text(obj.description),
             }
         )

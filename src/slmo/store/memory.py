@@ -33,11 +33,13 @@ from slmo.core.model.auth import Token
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.ports import (
+    AlertRepository,
     AuditLog,
     CatalogueRepository,
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
+    NotificationRepository,
     ProbeResultRepository,
     StoredEvaluation,
     TicketRepository,
@@ -57,6 +59,7 @@ from slmo.store.documents import (
     stored_audit_entry,
 )
 from slmo.store.jobs import MemoryJobRepository, StoredJobs
+from slmo.store.memory_alerts import MemoryAlertRepository, MemoryNotificationRepository, StoredAlerts
 from slmo.store.memory_auth import MemoryUserRepository, MemoryWebSessionRepository, StoredAuth
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_tickets import MemoryTicketRepository, StoredTickets
@@ -91,6 +94,7 @@ class MemoryStore:
     jobs: StoredJobs = field(default_factory=StoredJobs)
     auth: StoredAuth = field(default_factory=StoredAuth)
     probes: StoredProbes = field(default_factory=StoredProbes)
+    alerts: StoredAlerts = field(default_factory=StoredAlerts)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -336,6 +340,8 @@ class MemoryUnitOfWork:
     users: UserRepository
     web_sessions: WebSessionRepository
     probe_results: ProbeResultRepository
+    alerts: AlertRepository
+    notifications: NotificationRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -356,6 +362,10 @@ class MemoryUnitOfWork:
         self.jobs = self._jobs
         self._probe_results = MemoryProbeResultRepository(self.store.probes)
         self.probe_results = self._probe_results
+        self._alerts = MemoryAlertRepository(self.store.alerts)
+        self.alerts = self._alerts
+        self._notifications = MemoryNotificationRepository(self.store.alerts)
+        self.notifications = self._notifications
 
     def __enter__(self) -> Self:
         return self
@@ -375,6 +385,7 @@ class MemoryUnitOfWork:
             for key in tx.changes:
                 tx.check(key)
             self._users.check()
+            self._alerts.check()
             for key, stored in tx.changes.items():
                 if stored is None:
                     db.objects.pop(key, None)
@@ -392,6 +403,8 @@ class MemoryUnitOfWork:
             self._web_sessions.commit()
             self._jobs.commit()
             self._probe_results.commit()
+            self._alerts.commit()
+            self._notifications.commit()
         tx.clear()
 
     def rollback(self) -> None:
@@ -402,3 +415,5 @@ class MemoryUnitOfWork:
         self._web_sessions.rollback()
         self._jobs.rollback()
         self._probe_results.rollback()
+        self._alerts.rollback()
+        self._notifications.rollback()

@@ -17,17 +17,20 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from slmo.core.ports import (
+    AlertRepository,
     AuditLog,
     CatalogueRepository,
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
+    NotificationRepository,
     ProbeResultRepository,
     TicketRepository,
     TokenRepository,
     UserRepository,
     WebSessionRepository,
 )
+from slmo.store.alerts import SqlAlertRepository, SqlNotificationRepository
 from slmo.store.auth import SqlTokenRepository, SqlUserRepository, SqlWebSessionRepository
 from slmo.store.documents import utc_now
 from slmo.store.evaluations import SqlEvaluationRepository
@@ -61,6 +64,8 @@ class SqlUnitOfWork:
     users: UserRepository
     web_sessions: WebSessionRepository
     probe_results: ProbeResultRepository
+    alerts: AlertRepository
+    notifications: NotificationRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -76,6 +81,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(self._session)
         self.web_sessions = SqlWebSessionRepository(self._session)
         self.probe_results = SqlProbeResultRepository(self._session)
+        self.alerts = SqlAlertRepository(self._session)
+        self.notifications = SqlNotificationRepository(self._session)
 
     def __enter__(self) -> Self:
         return self

@@ -48,7 +48,9 @@ class NotificationTarget:
 @dataclass(frozen=True, kw_only=True)
 class AlertPolicy:
     """When to alert on an objective and whom to tell. Conditions and targets are named;
-    they may be defined inline (kept here) or as objects of their own."""
+    they may be defined inline (kept here) or as objects of their own. Objectives name the
+    policies that apply to them (``Objective.alert_policies``). An alert left unacknowledged
+    for ``escalate_after_seconds`` (30 minutes when ``None``) moves to the next contact level."""
 
     name: str
     display_name: LocalizedText | None = None
@@ -60,6 +62,7 @@ class AlertPolicy:
     description: LocalizedText | None = None
     labels: Mapping[str, Any] = field(default_factory=dict)
     annotations: Mapping[str, str] = field(default_factory=dict)
+    escalate_after_seconds: int | None = None
 
 
 PAGE = "page"

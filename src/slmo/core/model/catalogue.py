@@ -21,6 +21,9 @@ class Contact:
     """A person or channel of a party that is told about deviations.
 
     ``channels`` are notification URLs (apprise syntax: ``mailto://``, ``slack://`` ...).
+    ``level`` is the escalation level: an alert tells the contacts of the lowest level of the
+    agreement's parties first, and those of the next level when it stays unacknowledged
+    (``docs/alerting.md`` section 7).
     """
 
     name: str
@@ -29,6 +32,7 @@ class Contact:
     phone: str | None = None
     lang: str = "en"
     channels: tuple[str, ...] = ()
+    level: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)
