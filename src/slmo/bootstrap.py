@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slmo.core.model.auth import Principal
 from slmo.core.ports import (
@@ -32,6 +32,7 @@ from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
 from slmo.services.passwords import Passwords
 from slmo.services.probes import ProbeService
+from slmo.services.prometheus_rules import PrometheusRulesService
 from slmo.services.pull import PullService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.sessions import SessionService
@@ -66,6 +67,7 @@ class Slmo:
     users: UserService
     sessions: SessionService
     probes: ProbeService
+    prometheus_rules: PrometheusRulesService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -118,6 +120,12 @@ def _sloth() -> ForeignFormat:
     from slmo.spec.sloth import SlothFormat
 
     return SlothFormat()
+
+
+def _rule_file_text(document: Mapping[str, Any]) -> str:
+    from slmo.render.prometheus_rules import rule_file_text
+
+    return rule_file_text(document)
 
 
 def _formats() -> Mapping[str, Callable[[], ForeignFormat]]:
@@ -175,6 +183,7 @@ def _wire(
         users=UserService(uow, clock, passwords),
         sessions=SessionService(uow, clock, passwords),
         probes=probes,
+        prometheus_rules=PrometheusRulesService(uow, evaluation, clock, _rule_file_text),
         _engine=engine,
     )
 
