@@ -13,9 +13,9 @@ How a Sloth spec maps onto slmo's model:
 - labels of the spec and of the SLO are merged into the objective's labels (the SLO's win), as
   Sloth merges them into every rule; values are text, as Prometheus labels are;
 - ``alerting`` becomes an alert policy named after the SLO (display name: the alert's name) with
-  Sloth's multiwindow burn-rate alerts as conditions (see SLOTH_CONDITIONS), page and ticket
-  unless disabled. Their short windows, the per-severity labels and annotations and the plugin
-  chains have no place in slmo and are reported as unrepresented.
+  Sloth's multiwindow burn-rate alerts as conditions (see SLOTH_CONDITIONS, long and short
+  windows), page and ticket unless disabled. The per-severity labels and annotations and the
+  plugin chains have no place in slmo and are reported as unrepresented.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 
+from slmo.core.engine.burnrate import window_seconds
 from slmo.core.model.alerting import AlertCondition, AlertPolicy
 from slmo.core.model.catalogue import Service
 from slmo.core.model.indicator import Indicator, IndicatorKind, MetricQuery, Operator, RatioSpec
@@ -299,10 +300,6 @@ def _alerting(node: Node, slo_id: str, keys: dict[str, str], found: Found) -> st
         if severity in enabled:
             found.add(_condition(condition_name, severity, burn_rate, lookback, short), node.location)
             conditions.append(condition_name)
-    shorts = ", ".join(short for _, severity, *_, short in SLOTH_CONDITIONS if severity in enabled)
-    node.note(
-        f"Sloth's short windows ({shorts}) are not represented; slmo alerts on the long windows", kind=UNREPRESENTED
-    )
     policy = AlertPolicy(
         name=slo_id,
         display_name=LocalizedText(en=name),
@@ -338,5 +335,6 @@ def _condition(name: str, severity: str, burn_rate: float, lookback: int, short:
         operator=Operator.GT,
         threshold=burn_rate,
         lookback_seconds=lookback,
+        short_lookback_seconds=window_seconds(short),
         description=LocalizedText(en=text),
     )
