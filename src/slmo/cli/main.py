@@ -13,6 +13,7 @@ from slmo.cli.clock import clock_app
 from slmo.cli.context import CliContext
 from slmo.cli.database import db_app
 from slmo.cli.errors import report
+from slmo.cli.export import export_app
 from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.cli.server import serve, token_app
@@ -54,7 +55,7 @@ def main(
 app.command()(catalogue.validate)
 app.command()(catalogue.apply)
 app.command()(catalogue.get)
-app.command()(catalogue.export)
+app.add_typer(export_app, name="export")
 app.command()(catalogue.schema)
 app.command()(catalogue.delete)
 app.command()(catalogue.audit)

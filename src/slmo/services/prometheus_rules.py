@@ -186,7 +186,7 @@ def _sli(target: Target, sources: Mapping[str, DataSource]) -> _Sli | Problem:
         return _skip(
             target,
             "not_ratio",
-            f"a {indicator.kind.value} indicator has no PromQL in slmo's catalogue; left out",
+            f"the indicator is of kind {indicator.kind.value}, which has no PromQL in slmo's catalogue; left out",
             kind=indicator.kind.value,
         )
     if target.objective.budgeting is not BudgetingMethod.OCCURRENCES:

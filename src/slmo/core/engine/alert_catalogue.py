@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from slmo.core.engine.alert_policy import default_rules, rules_from_conditions
-from slmo.core.model.alerting import AlertCondition, AlertPolicy, AlertRules
+from slmo.core.model.alerting import AlertCondition, AlertPolicy, AlertRules, NoDataRule
 from slmo.core.model.objective import Objective
 
 
@@ -24,13 +24,15 @@ def objective_rules(
     """The rules that decide when ``objective`` alerts: ``default_rules()`` (page and ticket,
     scaled to the objective's window) when it names no alert policy; otherwise one tier per
     severity of the conditions of its policies, each condition once, thresholds as written
-    (``rules_from_conditions``). Raises ``ValueError`` for a condition the engine cannot
+    (``rules_from_conditions``), and the no-data rule when a policy alerts on no data. Raises ``ValueError`` for a condition the engine cannot
     evaluate (not a burn rate above a threshold)."""
     if not objective.alert_policies:
         return default_rules()
     named: dict[str, AlertCondition] = {}
-    for policy in objective_policies(objective, policies):
+    chosen = objective_policies(objective, policies)
+    for policy in chosen:
         for name in policy.conditions:
             if name in conditions:
                 named.setdefault(name, conditions[name])
-    return rules_from_conditions(list(named.values()))
+    no_data = NoDataRule() if any(p.alert_when_no_data for p in chosen) else None
+    return rules_from_conditions(list(named.values()), no_data=no_data)
