@@ -20,7 +20,7 @@ from starlette.types import ASGIApp
 
 from slmo.api import problems
 from slmo.api.limits import BodyLimit, BodyTooLargeError
-from slmo.api.routes import audit, breaches, catalogue, health, ingest, jobs, status, tickets
+from slmo.api.routes import audit, breaches, catalogue, health, ingest, jobs, metrics, status, tickets
 from slmo.bootstrap import Slmo, connect
 from slmo.services.scheduler import LEASE_SECONDS, worker_name
 from slmo.settings import env_flag, load_settings
@@ -109,6 +109,8 @@ def create_app(
     app.add_exception_handler(BodyTooLargeError, too_large)
     app.add_middleware(BodyLimit, limit=body_limit)
     app.include_router(health.router)
+    # Where scrapers look for it, outside the API's prefix.
+    app.include_router(metrics.router)
     for router in catalogue.routers():
         app.include_router(router, prefix=PREFIX)
     app.include_router(ingest.router, prefix=PREFIX)
