@@ -160,7 +160,7 @@ class _Sli:
             return over_window(query, window, counter=self.counter, resolution=self.resolution)
 
         if self.raw is not None:
-            return w(self.raw) if self.raw_is_failure else f"1 - ({w(self.raw)})"
+            return f"({w(self.raw)})\n" if self.raw_is_failure else f"1 - ({w(self.raw)})\n"
         assert self.total is not None
         if self.bad is not None:
             return f"({w(self.bad)})\n/\n({w(self.total)})\n"
