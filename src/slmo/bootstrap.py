@@ -18,15 +18,18 @@ from slmo.core.ports import (
     ForeignFormat,
     MeasurementReader,
     MetricReader,
+    Notifier,
     Prober,
     SpecCodec,
     TicketReader,
     UnitOfWorkFactory,
 )
 from slmo.services.access import Access
+from slmo.services.alerts import AlertService
 from slmo.services.auth import AuthService
 from slmo.services.catalogue import CatalogueService
 from slmo.services.clock import ClockService
+from slmo.services.delivery import DeliveryService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.ingest import IngestService
 from slmo.services.interchange import InterchangeService
@@ -68,11 +71,22 @@ class Slmo:
     sessions: SessionService
     probes: ProbeService
     prometheus_rules: PrometheusRulesService
+    alerts: AlertService
+    delivery: DeliveryService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
         """The use cases as ``principal`` may use them (the API's way in)."""
-        return Access(principal, self.catalogue, self.evaluation, self.ingest, self.codec, self.tickets, self.scheduler)
+        return Access(
+            principal,
+            self.catalogue,
+            self.evaluation,
+            self.ingest,
+            self.codec,
+            self.tickets,
+            self.scheduler,
+            alert_log=self.alerts,
+        )
 
     def close(self) -> None:
         if self._engine is not None:
@@ -145,6 +159,12 @@ def _prober() -> Prober:
     return NetworkProber()
 
 
+def _notifier() -> Notifier:
+    from slmo.notify.apprise_notifier import AppriseNotifier
+
+    return AppriseNotifier()
+
+
 def _wire(
     settings: Settings,
     uow: UnitOfWorkFactory,
@@ -152,6 +172,7 @@ def _wire(
     engine: Engine | None,
     metrics: MetricReader | None = None,
     prober: Prober | None = None,
+    notifier: Notifier | None = None,
 ) -> Slmo:
     codec = _codec()
     calendars = _calendars()
@@ -162,6 +183,17 @@ def _wire(
     evaluation.ticket_counts = tickets.counts
     passwords = Passwords()
     probes = ProbeService(prober or _prober(), uow, clock)
+    alerts = AlertService(
+        uow,
+        evaluation,
+        tickets,
+        calendars,
+        clock,
+        lang=settings.lang,
+        public_url=settings.public_url,
+        email_url=settings.notify_email_url,
+    )
+    delivery = DeliveryService(uow, notifier or _notifier(), clock)
     return Slmo(
         settings=settings,
         catalogue=catalogue,
@@ -179,11 +211,15 @@ def _wire(
             clock,
             pull=PullService(metrics or _metrics()),
             probes=probes,
+            alerts=alerts,
+            delivery=delivery,
         ),
         users=UserService(uow, clock, passwords),
         sessions=SessionService(uow, clock, passwords),
         probes=probes,
         prometheus_rules=PrometheusRulesService(uow, evaluation, clock, _rule_file_text),
+        alerts=alerts,
+        delivery=delivery,
         _engine=engine,
     )
 
@@ -194,6 +230,7 @@ def connect(
     clock: Clock | None = None,
     metrics: MetricReader | None = None,
     prober: Prober | None = None,
+    notifier: Notifier | None = None,
 ) -> Slmo:
     """A handle on the database in ``settings``, its schema brought to head unless told not to."""
     from slmo.store.engine import ensure_current, make_engine, upgrade
@@ -208,7 +245,7 @@ def connect(
     except BaseException:
         engine.dispose()
         raise
-    return _wire(settings, unit_of_work_factory(engine), clock or SystemClock(), engine, metrics, prober)
+    return _wire(settings, unit_of_work_factory(engine), clock or SystemClock(), engine, metrics, prober, notifier)
 
 
 def in_memory(
@@ -217,8 +254,11 @@ def in_memory(
     clock: Clock | None = None,
     metrics: MetricReader | None = None,
     prober: Prober | None = None,
+    notifier: Notifier | None = None,
 ) -> Slmo:
-    """A handle on the in-memory fakes: no database at all."""
+    """A handle on the in-memory fakes: no database at all, and notifications kept by a
+    recording notifier unless one is given."""
+    from slmo.notify.memory import RecordingNotifier
     from slmo.store.memory import MemoryStore
 
     store = MemoryStore()
@@ -229,6 +269,7 @@ def in_memory(
         None,
         metrics,
         prober,
+        notifier or RecordingNotifier(),
     )
 
 

@@ -5,6 +5,8 @@
 | database_url  | --db     | SLMO_DATABASE_URL    | SQLite file ``slmo.db`` in the user data folder  |
 | lang          | --lang   | SLMO_LANG            | ``en``                                           |
 | migrate       |          | SLMO_MIGRATE         | ``true``: bring the schema to head at connect    |
+| public_url    |          | SLMO_PUBLIC_URL      | ``http://localhost:8000``: links in notifications |
+| notify_email_url |       | SLMO_NOTIFY_EMAIL_URL | none: an apprise ``mailto://`` URL (SMTP server, ``from``) for contacts' e-mail |
 
 ``slmo serve`` also reads ``SLMO_SCHEDULER`` (``true``: run the scheduled jobs in the server)
 and ``SLMO_LEASE_SECONDS`` (how long a job stays leased to a worker that stopped answering).
@@ -27,11 +29,19 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     lang: str = "en"
     migrate: bool = True
+    # Where people reach slmo: the links in notifications start with it.
+    public_url: str = DEFAULT_PUBLIC_URL
+    # The apprise mailto:// URL (SMTP server and sender) through which contacts that give an
+    # e-mail address are told; without it they are told through their channels only.
+    notify_email_url: str | None = None
 
 
 def env_flag(name: str, *, default: bool, environ: Mapping[str, str] | None = None) -> bool:
@@ -70,4 +80,10 @@ def load_settings(
         raise ConfigurationError(
             f"language {chosen_lang!r} is not supported; use en or ar", key="error.language", value=chosen_lang
         )
-    return Settings(database_url=url, lang=normalise_lang(chosen_lang), migrate=migrate)
+    return Settings(
+        database_url=url,
+        lang=normalise_lang(chosen_lang),
+        migrate=migrate,
+        public_url=(env.get("SLMO_PUBLIC_URL") or DEFAULT_PUBLIC_URL).rstrip("/"),
+        notify_email_url=env.get("SLMO_NOTIFY_EMAIL_URL") or None,
+    )

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from slmo.core.engine.breaches import BreachEpisode
 from slmo.core.engine.windows import named_period
+from slmo.core.model.alerts import Alert, AlertStatus, Notification
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Principal, Role
 from slmo.core.model.job import Job, JobRun
@@ -22,6 +23,7 @@ from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.ticket import Ticket
 from slmo.core.ports import LoadedObject, SpecCodec
 from slmo.errors import NotFoundError, PermissionDeniedError, Problem, SpecError
+from slmo.services.alerts import AlertService
 from slmo.services.auth import actor_of, customer_reach, require_write, visible
 from slmo.services.board import BoardRow, Standing
 from slmo.services.breaches import BreachService
@@ -81,6 +83,7 @@ class Access:
     tickets: TicketService
     scheduler: SchedulerService
     breach_log: BreachService = field(init=False, repr=False)
+    alert_log: AlertService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
@@ -328,3 +331,44 @@ class Access:
         if all(job.id != job_id for job in self.scheduler.jobs()):
             raise NotFoundError(f"no job {job_id}", key="error.job_not_found", id=job_id)
         return self.scheduler.runs(job_id)
+
+    # -- alerts ------------------------------------------------------------------------------
+
+    def _alert_log(self) -> AlertService:
+        if self.alert_log is None:
+            raise ValueError("no alert service is wired")
+        return self.alert_log
+
+    def alerts(
+        self,
+        *,
+        everything: bool = False,
+        state: AlertStatus | None = None,
+        objective: str | None = None,
+        agreement: str | None = None,
+    ) -> list[Alert]:
+        """Alerts (``AlertService.alerts``); a customer's only of its agreements."""
+        return self._alert_log().alerts(
+            everything=everything, state=state, objective=objective, agreement=agreement, agreements=self._agreements()
+        )
+
+    def acknowledge(self, alert_id: int) -> Alert:
+        """Admins and managers acknowledge any alert, owners those of their party's services;
+        a customer's or a viewer's acknowledgement is refused."""
+        if self.principal.role not in (Role.ADMIN, Role.MANAGER, Role.OWNER):
+            raise PermissionDeniedError(
+                f"the {self.principal.role.value} role may not acknowledge alerts",
+                key="error.permission_ack",
+                role=self.principal.role.value,
+            )
+        return self._alert_log().acknowledge(
+            alert_id, actor_of(self.principal), agreements=self._agreements(), services=self._owned()
+        )
+
+    def alert_notifications(self, alert_id: int) -> list[Notification]:
+        """The notifications of one alert; a customer sees an alert of its agreements only, and
+        of it only what was sent to its own party's contacts."""
+        found = self._alert_log().notifications(alert_id, agreements=self._agreements())
+        if self.principal.role is not Role.CUSTOMER:
+            return found
+        return [n for n in found if n.recipient.startswith(f"{self.principal.party}/")]

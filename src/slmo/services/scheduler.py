@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from slmo.core.model.job import EVALUATE, Job, JobRun
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import SlmoError
+from slmo.services.alerts import AlertService
+from slmo.services.delivery import NOTIFY, NOTIFY_KEY, NOTIFY_SECONDS, DeliveryService
 from slmo.services.evaluate import EvaluationService, Target
 from slmo.services.probes import PROBE, ProbeService, probed
 from slmo.services.pull import PULL, PullReport, PullService, pullable
@@ -103,12 +105,16 @@ class SchedulerService:
         *,
         pull: PullService | None = None,
         probes: ProbeService | None = None,
+        alerts: AlertService | None = None,
+        delivery: DeliveryService | None = None,
         lease_seconds: int = LEASE_SECONDS,
     ) -> None:
         self._uow = uow
         self._evaluation = evaluation
         self._pull = pull
         self._probes = probes
+        self._alerts = alerts
+        self._delivery = delivery
         self._clock = clock
         self.lease_seconds = lease_seconds
 
@@ -117,9 +123,10 @@ class SchedulerService:
     def sync(self) -> list[Job]:
         """Bring the jobs in line with the catalogue: one evaluation job per objective in force,
         one pull job per indicator fed from a Prometheus-compatible source, and one probe job
-        per indicator with a probe (every ``probe.every``), each on its cadence; the jobs of
-        what is gone are retired. Idempotent, and safe when several
-        workers sync at once."""
+        per indicator with a probe (every ``probe.every``), each on its cadence, and the
+        ``notify`` job that delivers the outbox once there is someone to tell; the jobs of
+        what is gone are retired.
+        Idempotent, and safe when several workers sync at once."""
         now = self._clock.now()
         with self._uow() as uow:
             wanted = {
@@ -131,6 +138,9 @@ class SchedulerService:
                 PROBE: {
                     p.indicator.name: p.probe.every_seconds for p in (probed(uow) if self._probes is not None else [])
                 },
+                NOTIFY: {NOTIFY_KEY: NOTIFY_SECONDS}
+                if self._delivery is not None and self._delivery.needed(uow)
+                else {},
             }
             retired = 0
             for kind, keys in wanted.items():
@@ -220,7 +230,14 @@ class SchedulerService:
 
     def _execute(self, uow: UnitOfWork, job: Job) -> None:
         if job.kind == EVALUATE:
-            self._evaluation.evaluate_in(uow, self._clock.now(), job.key)
+            now = self._clock.now()
+            self._evaluation.evaluate_in(uow, now, job.key)
+            if self._alerts is not None:
+                # In the job's unit of work: its alerts and their notifications are
+                # committed with its evaluations and its completion, exactly once.
+                self._alerts.decide_in(uow, now, job.key)
+        elif job.kind == NOTIFY and self._delivery is not None:
+            self._delivery.deliver_due()
         elif job.kind == PULL and self._pull is not None:
             self._pull.pull_in(uow, job.key, int(self._clock.now().timestamp()))
         elif job.kind == PROBE and self._probes is not None:
