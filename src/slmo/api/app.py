@@ -7,6 +7,7 @@ configured database.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -138,4 +139,9 @@ def from_environment() -> FastAPI:
     sets its leases. The web UI is mounted at ``WEB_PREFIX``."""
     slmo = connect(load_settings())
     slmo.scheduler.lease_seconds = int(os.environ.get("SLMO_LEASE_SECONDS", LEASE_SECONDS))
-    return create_app(slmo, web=web_app(slmo), owns_handle=True, scheduler=env_flag("SLMO_SCHEDULER", default=True))
+    app = create_app(slmo, web=web_app(slmo), owns_handle=True, scheduler=env_flag("SLMO_SCHEDULER", default=True))
+    # Everything loaded so far lives as long as the process: leave it out of the collector's
+    # full passes, which otherwise scan it all and stall every request for 50 to 100 ms.
+    gc.collect()
+    gc.freeze()
+    return app

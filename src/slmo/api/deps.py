@@ -25,7 +25,8 @@ JSON_TYPES = ("application/json",)
 DOCUMENT_LIMIT = 1024 * 1024
 
 
-def get_slmo(request: Request) -> Slmo:
+# No I/O: async, so that FastAPI calls it in place instead of handing it to a worker thread.
+async def get_slmo(request: Request) -> Slmo:
     slmo = request.app.state.slmo
     assert isinstance(slmo, Slmo)
     return slmo
@@ -60,7 +61,7 @@ def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_access(slmo: SlmoDep, principal: PrincipalDep) -> Access:
+async def get_access(slmo: SlmoDep, principal: PrincipalDep) -> Access:
     return slmo.access(principal)
 
 
