@@ -125,9 +125,9 @@ def status(ctx: typer.Context, at: At = None, objective: ObjectiveOpt = None, js
 
 
 def evaluate(ctx: typer.Context, at: At = None, objective: ObjectiveOpt = None, json_output: JsonOpt = False) -> None:
-    """Compute and store evaluations of every objective in force (or one)."""
+    """Compute and store evaluations of every objective in force (or one), and decide their alerts."""
     c = context(ctx)
-    items = c.slmo.evaluation.evaluate(optional_instant(ctx, at), objective)
+    items = c.slmo.alerts.evaluate(optional_instant(ctx, at), objective)
     if json_output:
         _print(c, items, True, "")
     else:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from slmo.cli import catalogue, evaluation
+from slmo.cli.alerts import alerts_app
 from slmo.cli.clock import clock_app
 from slmo.cli.context import CliContext
 from slmo.cli.database import db_app
@@ -73,6 +74,7 @@ app.add_typer(user_app, name="user")
 app.command()(worker)
 app.command()(jobs)
 app.command()(pull)
+app.add_typer(alerts_app, name="alerts")
 
 
 def execute(args: list[str] | None = None) -> int:

@@ -49,7 +49,8 @@ from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.duration import format_duration
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.ports import CalendarExpander, Clock, UnitOfWork, UnitOfWorkFactory
-from slmo.errors import ConfigurationError, ConflictError, NotFoundError, PermissionDeniedError
+from slmo.errors import ConfigurationError, ConflictError, NotFoundError, PermissionDeniedError, Problem, SpecError
+from slmo.services.alert_backtest import BacktestReport, replay
 from slmo.services.evaluate import EvaluationService, Target
 from slmo.services.notifications import (
     Message,
@@ -421,6 +422,30 @@ class AlertService:
         if alert is None or (agreements is not None and alert.agreement not in agreements):
             raise _not_found(alert_id)
         return alert
+
+    def backtest(self, objective: str, start: dt.datetime, end: dt.datetime) -> BacktestReport:
+        """Replay the objective's alert rules over its stored history (``services.alert_backtest``).
+        ``objective`` is ``AGREEMENT/NAME`` or a bare name that only one agreement uses."""
+        if end <= start:
+            raise SpecError([Problem(None, "to", "--from must be before --to", key="backtest_range")])
+        with self._uow() as uow:
+            found = self._evaluation.targets(uow, end, objective)
+            if len(found) > 1:
+                names = ", ".join(sorted(t.agreement.name for t in found))
+                raise SpecError(
+                    [
+                        Problem(
+                            None,
+                            "objective",
+                            f"{objective} names objectives of several agreements ({names}); use AGREEMENT/NAME",
+                            key="objective_ambiguous",
+                            args={"name": objective, "agreements": names},
+                        )
+                    ]
+                )
+            (target,) = found
+            plan = self.plan(uow, target)
+            return replay(uow, self._evaluation, target, plan.rules, start, end, self._maintenance)
 
     def notifications(self, alert_id: int, *, agreements: Collection[str] | None = None) -> list[Notification]:
         """The notifications queued about one alert, oldest first."""
