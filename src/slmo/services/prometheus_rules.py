@@ -55,7 +55,7 @@ CURRENT_WINDOW = 300
 NOMINAL_SECONDS = {WindowUnit.MONTH: 30 * 86400, WindowUnit.QUARTER: 90 * 86400, WindowUnit.YEAR: 365 * 86400}
 DEFAULT_ALERT = "SlmoErrorBudgetBurn"
 SLI_RECORD = "slo:sli_error:ratio_rate{window}"
-ID_LABELS = ("sloth_id", "sloth_service", "sloth_slo")
+NOT_PROMQL = "its queries are not PromQL (measurements pushed, or a plugin); left out"
 
 Rule = dict[str, Any]
 Annotate = Callable[[str], Mapping[str, str]]
@@ -182,7 +182,7 @@ def _promql(query: MetricQuery | None, sources: Mapping[str, DataSource]) -> str
 
 def _sli(target: Target, sources: Mapping[str, DataSource]) -> _Sli | Problem:
     indicator = target.indicator
-    if indicator.kind is not IndicatorKind.RATIO or indicator.ratio is None:
+    if indicator.kind is not IndicatorKind.RATIO:
         return _skip(
             target,
             "not_ratio",
@@ -193,6 +193,8 @@ def _sli(target: Target, sources: Mapping[str, DataSource]) -> _Sli | Problem:
         method = target.objective.budgeting.value
         return _skip(target, "timeslices", f"budgeted by {method}; the rules count events; left out", method=method)
     ratio = indicator.ratio
+    if ratio is None:
+        return _skip(target, "not_promql", NOT_PROMQL)
     resolution = duration(indicator.bucket_seconds)
     counter = bool(ratio.counter)
     if ratio.raw is not None:
@@ -203,7 +205,7 @@ def _sli(target: Target, sources: Mapping[str, DataSource]) -> _Sli | Problem:
         total, bad, good = (_promql(q, sources) for q in (ratio.total, ratio.bad, ratio.good))
         if total is not None and (bad is not None or good is not None):
             return _Sli(bad, good if bad is None else None, total, None, True, counter, resolution)
-    return _skip(target, "not_promql", "its queries are not PromQL (measurements pushed, or a plugin); left out")
+    return _skip(target, "not_promql", NOT_PROMQL)
 
 
 def _approximations(target: Target, rules: AlertRules | None) -> list[Problem]:
