@@ -203,6 +203,21 @@ def _runs(names: Mapping[str, str], tag: str, api: Api) -> Call:
     return Call(f"/api/v1/jobs/{job.id}/runs")
 
 
+def _alert_of(names: Mapping[str, str], api: Api) -> int:
+    """The id of an alert of the side's agreement (the fixture's failing hour pages on both
+    sides); an id no alert has for names that are not there."""
+    found = [a.id for a in api.slmo.alerts.alerts(everything=True) if a.agreement == names["agreement"]]
+    return found[0] if found and found[0] is not None else 999_999
+
+
+def _ack(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    return Call(f"/api/v1/alerts/{_alert_of(names, api)}/ack")
+
+
+def _notifications(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    return Call(f"/api/v1/alerts/{_alert_of(names, api)}/notifications")
+
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(EVERYONE, get("/healthz"), public=True),
     ("GET", "/readyz"): Rule(EVERYONE, get("/readyz"), public=True),
@@ -223,6 +238,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/breaches"): Rule(EVERYONE, get("/api/v1/breaches?agreement={agreement}")),
     ("GET", "/api/v1/jobs"): Rule(STAFF, get("/api/v1/jobs?q={agreement}")),
     ("GET", "/api/v1/jobs/{job_id}/runs"): Rule(STAFF, _runs),
+    ("GET", "/api/v1/alerts"): Rule(EVERYONE, get("/api/v1/alerts?state=all&agreement={agreement}")),
+    ("POST", "/api/v1/alerts/{alert_id}/ack"): Rule(frozenset({"admin", "manager", "owner"}), _ack, walls=NOT_OWNED),
+    ("GET", "/api/v1/alerts/{alert_id}/notifications"): Rule(EVERYONE, _notifications, walls=HIDDEN),
 }
 
 
