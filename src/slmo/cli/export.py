@@ -15,7 +15,10 @@ from slmo.cli.context import context
 from slmo.cli.errors import render_problem
 
 export_app = typer.Typer(
-    help="Write the catalogue as documents, or its objectives as Prometheus rules.",
+    help=(
+        "Without a command: write the whole catalogue as documents that `apply` (or `import`) takes back "
+        "unchanged. `prometheus-rules`: its objectives as Prometheus rules."
+    ),
     invoke_without_command=True,
 )
 
@@ -43,9 +46,9 @@ def prometheus_rules(
         str | None, typer.Option("--objective", help="Only this objective (NAME or AGREEMENT/NAME).")
     ] = None,
 ) -> None:
-    """Recording and alerting rules equivalent to slmo's alert policies (Sloth's names), for
-    `promtool check rules` and Prometheus; objectives PromQL cannot express are listed on
-    standard error."""
+    """Prometheus recording and alerting rules equivalent to slmo's alert policies, with Sloth's names.
+
+    Objectives that PromQL cannot express are listed on standard error."""
     c = context(ctx)
 
     def annotate(tier: str) -> Mapping[str, str]:
