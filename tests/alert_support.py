@@ -32,7 +32,7 @@ metadata: {{name: ministry, displayName: {{en: Ministry, ar: الوزارة}}}}
 spec:
   type: customer
   contacts:
-    - {{name: Noura, lang: ar, channels: ["{first}"]}}
+    - {noura}
     - {{name: Duty desk, level: 2, channels: ["{second}"]}}
 ---
 apiVersion: slmo/v1
@@ -106,13 +106,20 @@ spec:
 def catalogue(
     *,
     first: str = "json://noura.example/hook",
+    first_email: str | None = None,
     second: str = "json://duty.example/hook",
     hook: str = "json://ops.example/alerts",
     policies: Sequence[str] = ("portal-policy",),
     exclusions: str = "[]",
 ) -> str:
+    """The world's catalogue; ``first_email`` gives Noura an e-mail address instead of a channel."""
+    noura = (
+        f"{{name: Noura, lang: ar, email: {first_email}}}"
+        if first_email
+        else f'{{name: Noura, lang: ar, channels: ["{first}"]}}'
+    )
     return CATALOGUE.format(
-        first=first, second=second, hook=hook, policies="[" + ", ".join(policies) + "]", exclusions=exclusions
+        noura=noura, second=second, hook=hook, policies="[" + ", ".join(policies) + "]", exclusions=exclusions
     )
 
 

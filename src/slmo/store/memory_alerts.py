@@ -12,10 +12,13 @@ import datetime as dt
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from slmo.core.model.alerts import Alert, AlertStatus, DeliveryStatus, Notification
 from slmo.errors import ConflictError
 from slmo.store.documents import as_utc
+
+_Row = TypeVar("_Row", Alert, Notification)
 
 
 @dataclass
@@ -31,6 +34,16 @@ class StoredAlerts:
         with self.lock:
             self.last_id += 1
             return self.last_id
+
+
+def _in_utc(obj: _Row) -> _Row:
+    """The same record with every instant in UTC, as the database hands instants back."""
+    changes: dict[str, object] = {
+        f.name: as_utc(value) for f in dataclasses.fields(obj) if isinstance(value := getattr(obj, f.name), dt.datetime)
+    }
+    if isinstance(obj, Notification):
+        changes["history"] = tuple(dataclasses.replace(a, at=as_utc(a.at)) for a in obj.history)
+    return dataclasses.replace(obj, **changes)  # type: ignore[arg-type]
 
 
 def _slot(alert: Alert) -> tuple[str, str, str]:
@@ -65,7 +78,7 @@ class MemoryAlertRepository:
                 )
 
     def add(self, alert: Alert) -> Alert:
-        new = dataclasses.replace(alert, id=self._stored.next_id(), revision=1)
+        new = _in_utc(dataclasses.replace(alert, id=self._stored.next_id(), revision=1))
         self._check_slot(new, self._visible())
         assert new.id is not None
         self.pending[new.id] = (None, new)
@@ -77,9 +90,9 @@ class MemoryAlertRepository:
         current = self._visible().get(alert.id)
         if current is None or current.revision != alert.revision:
             raise _stale(alert.id)
-        if current == alert:
+        if current == _in_utc(alert):
             return current
-        changed = dataclasses.replace(alert, revision=alert.revision + 1)
+        changed = _in_utc(dataclasses.replace(alert, revision=alert.revision + 1))
         self._check_slot(changed, self._visible())
         base = self.pending[alert.id][0] if alert.id in self.pending else alert.revision
         self.pending[alert.id] = (base, changed)
@@ -158,7 +171,7 @@ class MemoryNotificationRepository:
             if n.key in keys:
                 continue
             keys.add(n.key)
-            new = dataclasses.replace(n, id=self._stored.next_id())
+            new = _in_utc(dataclasses.replace(n, id=self._stored.next_id()))
             assert new.id is not None
             self.pending[new.id] = new
             added += 1
@@ -180,7 +193,7 @@ class MemoryNotificationRepository:
     def record(self, notification: Notification) -> None:
         if notification.id is None or notification.id not in self._visible():
             raise ConflictError(f"notification {notification.id} is gone", key="error.store.stale")
-        self.pending[notification.id] = notification
+        self.pending[notification.id] = _in_utc(notification)
 
     def list(
         self, *, alert_id: int | None = None, status: DeliveryStatus | None = None, limit: int | None = None
