@@ -4,6 +4,7 @@ that pages, is acknowledged, escalates, recovers and pages again (``tests/alert_
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -14,7 +15,7 @@ from slmo.errors import ConflictError, NotFoundError
 from slmo.notify.memory import RecordingNotifier
 from slmo.services.delivery import MAX_ATTEMPTS, NOTIFY
 from tests.alert_support import ADMIN, BURST, BURST_MINUTES, catalogue, page_then_recover, seed
-from tests.api_support import FixedClock
+from tests.api_support import TICKET_OBJECTIVES, FixedClock
 
 END = BURST + dt.timedelta(minutes=BURST_MINUTES)
 
@@ -241,3 +242,34 @@ def test_a_notification_that_keeps_failing_is_given_up() -> None:
         gone = slmo.alerts.notifications(page.id)
         assert {(n.status.value, n.attempts, n.last_error) for n in gone} == {("failed", MAX_ATTEMPTS, "refused")}
         assert slmo.delivery.deliver_due().failed == 0  # nothing more is tried
+
+
+OPEN_TICKET = """\
+id,service,priority,opened,status,at,sequence,resolved
+T9,portal,P1,2026-11-02T08:00:00Z,New,2026-11-02T08:00:00Z,0,
+"""
+
+
+def test_a_running_ticket_is_warned_once_at_the_highest_share_reached(clock: FixedClock) -> None:
+    """T9 (P1, a 4-hour target in calendar time) opened at 08:00 and still open: 50 % at
+    10:00, 75 % at 11:00, late at 12:00."""
+    with in_memory(clock=clock) as slmo:
+        seed(slmo, catalogue() + "---\n" + TICKET_OBJECTIVES.format(service="portal", party="ministry"))
+        clock.at = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+        slmo.tickets.ingest(io.BytesIO(OPEN_TICKET.encode()), "tickets.csv", ADMIN)
+
+        def warnings_at(hour: int, minute: int = 0) -> list[tuple[str, str, str]]:
+            clock.at = dt.datetime(2026, 11, 2, hour, minute, tzinfo=dt.UTC)
+            slmo.alerts.evaluate(clock.at, "portal-desk/resolution")
+            return [(n.subject, n.recipient, n.title) for n in slmo.alerts.outbox()]
+
+        assert warnings_at(9, 59) == []
+        first = warnings_at(10, 0)
+        # The desk's objective names no policy: no target, the parties' first level only.
+        assert [(s, r) for s, r, _ in first] == [("ticket:portal-desk/resolution:T9:50", "ministry/Noura")]
+        assert first[0][2] == "التذكرة T9: مضى ٥٠٪ من مهلتها (resolution)"
+        assert warnings_at(10, 30) == first  # told once
+        later = warnings_at(11, 30)  # 87 %: the 75 % warning, once
+        assert sorted({s for s, _, _ in later} - {s for s, _, _ in first}) == ["ticket:portal-desk/resolution:T9:75"]
+        assert warnings_at(12, 30) == later  # late: no more warnings
+        assert slmo.alerts.alerts(everything=True) == []

@@ -44,7 +44,14 @@ from slmo.core.engine.burnrate import window_seconds
 from slmo.core.engine.tickets import MISSING
 from slmo.core.model import AlertCondition, AlertPolicy, IndicatorKind
 from slmo.core.model.alerting import AlertRules
-from slmo.core.model.alerts import DEFAULT_ESCALATE_SECONDS, Alert, AlertStatus, Notification, NotificationEvent
+from slmo.core.model.alerts import (
+    DEFAULT_ESCALATE_SECONDS,
+    Alert,
+    AlertStatus,
+    DeliveryStatus,
+    Notification,
+    NotificationEvent,
+)
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.duration import format_duration
 from slmo.core.model.results import ObjectiveEvaluation
@@ -446,6 +453,11 @@ class AlertService:
             (target,) = found
             plan = self.plan(uow, target)
             return replay(uow, self._evaluation, target, plan.rules, start, end, self._maintenance)
+
+    def outbox(self, *, status: DeliveryStatus | None = None, limit: int | None = None) -> list[Notification]:
+        """Every queued notification (of alerts and of ticket warnings), oldest first."""
+        with self._uow() as uow:
+            return uow.notifications.list(status=status, limit=limit)
 
     def notifications(self, alert_id: int, *, agreements: Collection[str] | None = None) -> list[Notification]:
         """The notifications queued about one alert, oldest first."""
