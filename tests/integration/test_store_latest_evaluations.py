@@ -1,15 +1,17 @@
 """What the status board asks of every store (the in-memory fakes, SQLite and PostgreSQL): each
 objective's newest record in one query, the marks that tell what is new, and the catalogue's
-fingerprint."""
+fingerprint; and ``GET /status`` from the stored records on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
+from slmo.cli.evaluation import as_json
 from slmo.core.model import LocalizedText, Party, PartyType
 from slmo.core.model.audit import AuditAction, AuditEntry
 from slmo.core.ports import StoredEvaluation, UnitOfWork
+from tests.api_support import api_over
 from tests.integration.test_store_evaluations import NOON, record
 
 UowFactory = Callable[[], UnitOfWork]
@@ -115,3 +117,24 @@ def test_every_catalogue_write_moves_the_fingerprint_and_the_audit_mark(uow_fact
         # Reading changes nothing.
         assert uow.catalogue.fingerprint() == uow.catalogue.fingerprint()
         assert uow.catalogue.fingerprint() in seen
+
+
+def test_status_from_stored_evaluations_on_each_database(db_url: str) -> None:
+    """The status board over a real store: the stored records as they are, a write seen at once."""
+    with api_over(db_url) as api:
+        admin = api.token("admin")
+        stored = api.slmo.evaluation.evaluate()
+        at = api.clock.at
+        api.clock.at = at + dt.timedelta(seconds=30)
+        first = api.request("GET", "/api/v1/status", token=admin)
+        assert first.json() == [as_json(r) for r in stored]
+        assert (
+            api.request(
+                "GET", "/api/v1/status", token=admin, headers={"If-None-Match": first.headers["etag"]}
+            ).status_code
+            == 304
+        )
+        again = api.slmo.evaluation.evaluate(api.clock.at, "portal-sla/success")
+        rows = {r["agreement"]: r for r in api.request("GET", "/api/v1/status", token=admin).json()}
+        assert rows["portal-sla"] == as_json(again[0])
+        assert rows["payments-sla"]["at"] == at.isoformat()

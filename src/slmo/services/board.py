@@ -22,6 +22,11 @@ indicator, or is older than ``stale_after``, is evaluated on the spot
 evaluation is then kept like a stored record (but not stored: reading status never writes)
 until a newer one comes. Each row's ``at`` tells when it was evaluated.
 
+Two limits, both bounded by the next record of the objective (the scheduler's next minute):
+a record replaced in place (the same objective and instant evaluated again) keeps its id, so
+it is not read again; and on PostgreSQL a record whose id was handed out before the mark but
+committed after it is skipped.
+
 ``Standing.version`` grows whenever a row may have changed, so that an entry point may keep
 what it made of the rows (a serialised body) for as long as the version holds; each row's
 ``stamp`` is unique to that record in the process, for the same reason at the row's scale.
