@@ -206,27 +206,35 @@ def test_a_worker_run_evaluates_and_stores_evaluations(engine: Engine) -> None:
     clock = FixedClock(NOW)
     with connect(Settings(database_url=engine.url.render_as_string(hide_password=False)), clock=clock) as slmo:
         _examples_without_prometheus(engine, slmo)
-        jobs = slmo.scheduler.sync()
-        assert slmo.scheduler.sync() == jobs
+        everything = slmo.scheduler.sync()
+        assert slmo.scheduler.sync() == everything
+        # Besides the evaluations, only the notification outbox's job (nothing to send here).
+        assert {j.kind for j in everything} == {EVALUATE, "notify"}
+        jobs = [j for j in everything if j.kind == EVALUATE]
         keys = sorted(t.key for t in slmo.evaluation.status(NOW))
         assert sorted(j.key for j in jobs) == keys  # one job per objective in force
         runs = slmo.scheduler.run_due("w1", limit=100)
         assert all(r.completed for r in runs), [r.error for r in runs]
+        assert len(runs) == len(everything)
         stored = slmo.evaluation.evaluations()
         assert sorted(f"{e.agreement}/{e.evaluation.objective}" for e in stored) == keys
         assert {e.evaluation.at for e in stored} == {NOW}
         assert slmo.scheduler.run_due("w1") == []  # not due again before its cadence
         assert {j.interval_seconds for j in jobs} == {60, 300}  # each indicator's bucket
         clock.at = NOW + dt.timedelta(seconds=60)
-        assert len(slmo.scheduler.run_due("w2", limit=100)) == sum(j.interval_seconds == 60 for j in jobs)
+        every_minute = sum(j.interval_seconds == 60 for j in jobs)
+        assert len([r for r in slmo.scheduler.run_due("w2", limit=100) if r.job.kind == EVALUATE]) == every_minute
         clock.at = NOW + dt.timedelta(seconds=300)
-        again = slmo.scheduler.run_due("w2", limit=100)
+        again = [r for r in slmo.scheduler.run_due("w2", limit=100) if r.job.kind == EVALUATE]
         assert len(again) == len(keys)
         assert all(r.completed for r in again)
         evaluated = len(slmo.evaluation.evaluations())
         assert evaluated == 2 * len(stored) + sum(j.interval_seconds == 60 for j in jobs)
-        assert {(j.last_run_at, j.lease_owner, j.last_error) for j in slmo.scheduler.jobs()} == {(clock.at, None, None)}
-        done = slmo.scheduler.runs()
+        assert {(j.last_run_at, j.lease_owner, j.last_error) for j in slmo.scheduler.jobs() if j.kind == EVALUATE} == {
+            (clock.at, None, None)
+        }
+        evaluation_jobs = {j.id for j in jobs}
+        done = [r for r in slmo.scheduler.runs() if r.job_id in evaluation_jobs]
         assert len(done) == evaluated
         assert len({(r.job_id, r.due_at) for r in done}) == len(done)
 
