@@ -23,7 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from slmo.bootstrap import connect
 from slmo.core.model.audit import Actor
-from slmo.core.model.job import RunOutcome
+from slmo.core.model.job import EVALUATE, RunOutcome
 from slmo.core.model.measurement import BucketBatch
 from slmo.settings import Settings
 from tests.e2e.conftest import SLMO
@@ -111,7 +111,9 @@ def _held_by(url: str, pid: int) -> dict[int, dt.datetime]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT id, lease_owner, lease_until FROM jobs WHERE lease_owner IS NOT NULL")
+                text(
+                    "SELECT id, lease_owner, lease_until FROM jobs WHERE lease_owner IS NOT NULL AND kind = 'evaluate'"
+                )
             ).all()
     finally:
         engine.dispose()
@@ -151,8 +153,9 @@ def test_a_worker_killed_mid_job_loses_nothing_and_no_job_runs_twice(postgres_ur
         # Every job's first occurrence completes, the orphaned one after the lease expires.
         with connect(Settings(database_url=postgres_url)) as slmo:
             while True:
-                jobs = slmo.scheduler.jobs()
-                runs = slmo.scheduler.runs()
+                jobs = [j for j in slmo.scheduler.jobs() if j.kind == EVALUATE]
+                evaluation_jobs = {j.id for j in jobs}
+                runs = [r for r in slmo.scheduler.runs() if r.job_id in evaluation_jobs]
                 if len(jobs) == OBJECTIVES and {r.job_id for r in runs} == {j.id for j in jobs}:
                     break
                 assert time.monotonic() - killed_at < 60, f"{len({r.job_id for r in runs})} of {len(jobs)} jobs ran"
