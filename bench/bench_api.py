@@ -2,17 +2,18 @@
 ingestion throughput in batches of buckets on PostgreSQL.
 
     .venv/bin/python -m bench.bench_api [--objectives 1000] [--days 1] [--rate 200] [--seconds 10] [--warmup 2]
-        [--ingest-batches 10] [--batch 10000] [--skip-status] [--skip-ingest]
+        [--ingest-batches 10] [--batch 10000] [--scheduler] [--skip-status] [--skip-ingest]
 
 Status (target, issue 5: p99 under 50 ms at 200 requests a second, 1,000 objectives, SQLite):
-a real ``slmo serve --no-scheduler`` process over a SQLite file with ``--objectives`` ratio
-objectives (one agreement, service and indicator each) and ``--days`` of one-minute buckets
-each. Every objective is evaluated and stored once beforehand (``slmo.evaluation.evaluate()``),
-as a running scheduler would have done. The load generator runs here, on the same machine,
-and sends at a fixed rate whatever the answers' pace (open loop), so slow answers show in the
-latency instead of lowering the rate; it reads every body whole. Reference in the same run:
-the same status evaluated live, once (``GET /status?at=``, what every request cost before
-the status board).
+a real ``slmo serve --no-scheduler`` process (``--scheduler``: with the scheduler in it) over a
+SQLite file with ``--objectives`` ratio objectives (one agreement, service and indicator each)
+and ``--days`` of one-minute buckets each. Every objective is evaluated and stored once
+beforehand (``slmo.evaluation.evaluate()``), as a running scheduler would have done. The load
+generator runs here, on the same machine, and sends at a fixed rate whatever the answers' pace
+(open loop), so slow answers show in the latency instead of lowering the rate; it receives
+every byte of every body. Measured twice: whole bodies, and with the ETag sent back (304).
+Reference in the same run: the same status evaluated live, once (``GET /status?at=``, what
+every request cost before the status board).
 
 Ingestion (target: at least 100,000 buckets a second on PostgreSQL): ``--ingest-batches``
 CSV bodies of ``--batch`` one-minute buckets each, posted one after the other to
@@ -111,11 +112,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str) -> Iterator[str]:
-    """A ``slmo serve --no-scheduler`` process over ``url``; its base URL."""
+def server(url: str, *, scheduler: bool = False) -> Iterator[str]:
+    """A ``slmo serve`` process over ``url`` (``--no-scheduler`` unless told); its base URL."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "slmo", "serve", "--no-scheduler", "--port", str(port)],
+        [sys.executable, "-m", "slmo", "serve", "--scheduler" if scheduler else "--no-scheduler", "--port", str(port)],
         env={**os.environ, "SLMO_DATABASE_URL": url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -312,7 +313,7 @@ def status_benchmark(args: argparse.Namespace) -> None:
             began = time.perf_counter()
             stored = slmo.evaluation.evaluate()
             print(f"setup: evaluated and stored {len(stored):,} objectives in {time.perf_counter() - began:.1f} s")
-        with server(url) as base:
+        with server(url, scheduler=args.scheduler) as base:
             auth = {"Authorization": f"Bearer {token}"}
             began = time.perf_counter()
             first = httpx.get(base + "/api/v1/status", headers=auth, timeout=600)
@@ -380,6 +381,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2, help="Seconds at the rate before counting.")
     parser.add_argument("--ingest-batches", type=int, default=10)
     parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument(
+        "--scheduler", action="store_true", help="Run the scheduler in the server too (slmo serve's default)."
+    )
     parser.add_argument("--skip-status", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
     args = parser.parse_args()
