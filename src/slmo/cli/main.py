@@ -17,10 +17,10 @@ from slmo.cli.errors import report
 from slmo.cli.export import export_app
 from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
+from slmo.cli.pull import pull
 from slmo.cli.server import serve, token_app
 from slmo.cli.tickets import tickets_app
 from slmo.cli.users import user_app
-from slmo.cli.pull import pull
 from slmo.cli.worker import jobs, worker
 from slmo.errors import SlmoError
 from slmo.settings import load_settings
