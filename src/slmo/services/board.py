@@ -126,15 +126,28 @@ class StatusBoard:
         self._standing: Standing | None = None
         self._expires: dt.datetime | None = None
         self._versions = itertools.count(1)
+        # How long an answer is served without asking the store again. 0 (the default) asks at
+        # every request; a server under load sets a second or so (``coalesce_seconds``), so that
+        # a scheduler storing a record every few milliseconds does not make every request read
+        # and compose anew: "now" then lags the store by at most that long.
+        self.coalesce_seconds = 0.0
+        self._fresh_until = 0.0
 
     def standing(self) -> Standing:
         """Where every objective in force stands now."""
-        with self._lock, self._uow() as uow:
-            now = self._clock.now()
-            changed = self._read_new(uow, now)
-            changed = self._check_catalogue(uow, now) or changed
-            if changed or self._standing is None or (self._expires is not None and now >= self._expires):
-                self._standing = self._compose(uow, now)
+        with self._lock:
+            held = self._standing
+            if held is not None and time.monotonic() < self._fresh_until:
+                now = self._clock.now()
+                if self._expires is None or now < self._expires:
+                    return held
+            with self._uow() as uow:
+                now = self._clock.now()
+                changed = self._read_new(uow, now)
+                changed = self._check_catalogue(uow, now) or changed
+                if changed or self._standing is None or (self._expires is not None and now >= self._expires):
+                    self._standing = self._compose(uow, now)
+            self._fresh_until = time.monotonic() + self.coalesce_seconds
             return self._standing
 
     # -- keeping up with the store -------------------------------------------------------

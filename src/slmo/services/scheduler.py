@@ -260,12 +260,13 @@ class SchedulerService:
         stopping: threading.Event,
         *,
         interval: float = 5.0,
+        pause: float = 0.0,
         once: bool = False,
         report: Callable[[Outcome], None] | None = None,
     ) -> None:
         """Run due jobs one at a time until ``stopping`` is set (or, with ``once``, until none
         is due). One at a time, so that a stop waits for one job only and the others stay free
-        for the other workers. The jobs are synced with the catalogue every ``SYNC_SECONDS``."""
+        for the other workers; ``pause`` seconds between two jobs. The jobs are synced with the catalogue every ``SYNC_SECONDS``."""
         synced_at: float | None = None
         while not stopping.is_set():
             now = self._clock.now().timestamp()
@@ -284,6 +285,9 @@ class SchedulerService:
                 if report is not None:
                     report(outcome)
             if outcomes:
+                if pause:
+                    # Sharing a process with requests: leave them the interpreter between jobs.
+                    stopping.wait(pause)
                 continue
             if once:
                 break
