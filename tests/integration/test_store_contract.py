@@ -178,6 +178,7 @@ def test_audit_entries_round_trip_with_aware_utc_instants(uow_factory: UowFactor
         assert [g.at for g in uow.audit.list(kind="Party", name="acme")] == [e.at for e in entries if e.name == "acme"]
         assert uow.audit.list(kind="Service") == []
         assert [g.at for g in uow.audit.list(limit=2)] == [e.at for e in entries[-2:]]
+        assert [g.at for g in uow.audit.list(limit=2, offset=1)] == [e.at for e in entries[-3:-1]]
         assert uow.audit.list(limit=0) == []
         with pytest.raises(ValueError, match="negative"):
             uow.audit.list(limit=-1)

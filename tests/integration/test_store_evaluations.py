@@ -140,6 +140,12 @@ def test_list_filters_and_limit_gives_the_newest_oldest_first(uow_factory: UowFa
         listed = uow.evaluations.list
         assert [r.evaluation.at for r in listed(objective="availability", agreement="payments-sla")] == hours
         assert [r.evaluation.at for r in listed(objective="availability", limit=2)] == hours[3:]
+        assert [
+            r.evaluation.at for r in listed(objective="availability", agreement="payments-sla", limit=2, offset=2)
+        ] == hours[1:3]
+        assert [
+            r.evaluation.at for r in listed(objective="availability", agreement="payments-sla", limit=2, offset=4)
+        ] == hours[:1]
         assert [r.key for r in listed(start=hours[1], end=hours[3])] == [
             "payments-sla/availability",
             "identity-ola/availability",
@@ -153,6 +159,8 @@ def test_list_filters_and_limit_gives_the_newest_oldest_first(uow_factory: UowFa
         assert listed(objective="nothing") == []
         with pytest.raises(ValueError, match="negative"):
             listed(limit=-1)
+        with pytest.raises(ValueError, match="negative"):
+            listed(limit=1, offset=-1)
 
 
 def test_records_need_aware_instants(uow_factory: UowFactory) -> None:

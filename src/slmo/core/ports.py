@@ -171,8 +171,10 @@ class EvaluationRepository(Protocol):
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[ObjectiveEvaluation]:
-        """Records with ``start <= at < end``, oldest first (newest ``limit`` when given)."""
+        """Records with ``start <= at < end``, oldest first (newest ``limit`` when given, past
+        the newest ``offset``: pages from the newest back)."""
         ...
 
 
@@ -192,8 +194,11 @@ class AuditLog(Protocol):
         change of the catalogue, makes it grow."""
         ...
 
-    def list(self, *, kind: str | None = None, name: str | None = None, limit: int | None = None) -> list[AuditEntry]:
-        """Entries, oldest first, optionally for one object."""
+    def list(
+        self, *, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[AuditEntry]:
+        """Entries, oldest first, optionally for one object (newest ``limit`` when given, past
+        the newest ``offset``: pages from the newest back)."""
         ...
 
 

@@ -124,12 +124,12 @@ class Access:
             return CurrentStatus((standing.version, "all"), standing, customer=False, party=None)
         return CurrentStatus((standing.version, "customer", party), standing, customer=True, party=party)
 
-    def evaluations(self, objective: str | None = None, limit: int | None = None) -> list[ObjectiveEvaluation]:
-        rows = list(self.evaluation.evaluations(objective, limit))
+    def evaluations(
+        self, objective: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[ObjectiveEvaluation]:
         reach = self._reach()
-        if reach is None:
-            return rows
-        return [row for row in rows if ("Agreement", row.agreement) in reach]
+        mine = None if reach is None else {name for kind, name in reach if kind == "Agreement"}
+        return list(self.evaluation.evaluations(objective, limit, offset, agreements=mine))
 
     def history(self, objective: str, period: str) -> list[ObjectiveEvaluation]:
         rows = self.evaluation.history(objective, period)
@@ -142,11 +142,13 @@ class Access:
             )
         return visible_rows
 
-    def audit(self, kind: str | None = None, name: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+    def audit(
+        self, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[AuditEntry]:
         # The trail shows who changed what: staff only, never a customer.
         if self.principal.role is Role.CUSTOMER:
             raise PermissionDeniedError("customers may not read the audit log", key="error.permission_audit")
-        return self.catalogue.audit(kind, name, limit)
+        return self.catalogue.audit(kind, name, limit, offset)
 
     # -- writing -----------------------------------------------------------------------
 

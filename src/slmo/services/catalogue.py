@@ -259,6 +259,8 @@ class CatalogueService:
     def document(self, obj: CatalogueObject) -> dict[str, Any]:
         return self._codec.dump_one(obj)
 
-    def audit(self, kind: str | None = None, name: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+    def audit(
+        self, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[AuditEntry]:
         with self._uow() as uow:
-            return uow.audit.list(kind=kind, name=name, limit=limit)
+            return uow.audit.list(kind=kind, name=name, limit=limit, offset=offset)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -378,11 +378,35 @@ class EvaluationService:
                 results.append(self.evaluate_target(uow, dataclasses.replace(target, objective=whole), at))
             return results
 
-    def evaluations(self, objective: str | None = None, limit: int | None = None) -> Sequence[ObjectiveEvaluation]:
+    def evaluations(
+        self,
+        objective: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        agreements: Collection[str] | None = None,
+    ) -> Sequence[ObjectiveEvaluation]:
+        """Stored records, oldest first (the newest ``limit`` past the newest ``offset``), of
+        one objective, or of ``agreements`` only when given (a customer's)."""
         agreement = name = None
         if objective is not None and "/" in objective:
             agreement, name = objective.split("/", 1)
         elif objective is not None:
             name = objective
         with self._uow() as uow:
-            return uow.evaluations.list(agreement=agreement, objective=name, limit=limit)
+            if agreements is not None and agreement is None:
+                # A customer's agreements: the page is taken among their records only.
+                found: list[ObjectiveEvaluation] = []
+                for one in sorted(agreements):
+                    found.extend(
+                        uow.evaluations.list(
+                            agreement=one, objective=name, limit=None if limit is None else limit + offset
+                        )
+                    )
+                found.sort(key=lambda r: r.evaluation.at)
+                if limit is not None:
+                    found = found[: max(len(found) - offset, 0)]
+                    found = found[len(found) - limit :] if limit else []
+                return found
+            if agreements is not None and agreement not in agreements:
+                return []
+            return uow.evaluations.list(agreement=agreement, objective=name, limit=limit, offset=offset)

@@ -68,11 +68,13 @@ class SqlEvaluationRepository:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> builtins.list[ObjectiveEvaluation]:
         """Records with ``start <= at < end``, oldest first; with ``limit``, the newest
-        ``limit`` of them (still oldest first). Records of one instant come in the order
-        they were first stored."""
+        ``limit`` of them past the newest ``offset`` (still oldest first). Records of one
+        instant come in the order they were first stored."""
         _check_limit(limit)
+        _check_limit(offset)
         statement = select(EVALUATIONS.c.document)
         if agreement is not None:
             statement = statement.where(EVALUATIONS.c.agreement == agreement)
@@ -83,7 +85,7 @@ class SqlEvaluationRepository:
         if end is not None:
             statement = statement.where(EVALUATIONS.c.at < as_utc(end))
         if limit is not None:
-            statement = statement.order_by(EVALUATIONS.c.at.desc(), EVALUATIONS.c.id.desc()).limit(limit)
+            statement = statement.order_by(EVALUATIONS.c.at.desc(), EVALUATIONS.c.id.desc()).limit(limit).offset(offset)
         else:
             statement = statement.order_by(EVALUATIONS.c.at, EVALUATIONS.c.id)
         with translated(self._url, "reading evaluations"):

@@ -241,16 +241,18 @@ class MemoryAuditLog:
         return max((e.id or 0 for e in everything), default=0)
 
     def list(
-        self, *, kind: str | None = None, name: str | None = None, limit: int | None = None
+        self, *, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
     ) -> builtins.list[AuditEntry]:
-        """Entries oldest first; with ``limit``, the latest ``limit`` of them (still oldest first)."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must not be negative: {limit}")
+        """Entries oldest first; with ``limit``, the latest ``limit`` of them past the newest
+        ``offset`` (still oldest first)."""
+        if (limit is not None and limit < 0) or offset < 0:
+            raise ValueError(f"limit and offset must not be negative: {limit}, {offset}")
         with self._tx.store.lock:
             everything = [*self._tx.store.audit, *self._tx.audit]
         entries = [e for e in everything if (kind is None or e.kind == kind) and (name is None or e.name == name)]
         entries.sort(key=lambda e: (e.at, e.id or 0))
         if limit is not None:
+            entries = entries[: max(len(entries) - offset, 0)]
             entries = entries[len(entries) - limit :] if limit else []
         return entries
 
@@ -283,10 +285,12 @@ class MemoryEvaluationRepository:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> builtins.list[ObjectiveEvaluation]:
-        """Records with ``start <= at < end``, oldest first; with ``limit``, the newest ``limit``."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must not be negative: {limit}")
+        """Records with ``start <= at < end``, oldest first; with ``limit``, the newest ``limit``
+        past the newest ``offset``."""
+        if (limit is not None and limit < 0) or offset < 0:
+            raise ValueError(f"limit and offset must not be negative: {limit}, {offset}")
         low = None if start is None else as_utc(start)
         high = None if end is None else as_utc(end)
         with self._tx.store.lock:
@@ -301,6 +305,7 @@ class MemoryEvaluationRepository:
             and (high is None or at < high)
         )
         if limit is not None:
+            found = found[: max(len(found) - offset, 0)]
             found = found[len(found) - limit :] if limit else []
         return [evaluation_from(document) for _, _, document in found]
 

@@ -132,18 +132,19 @@ class SqlAuditLog:
         self._session.add(audit_row_from(entry))
 
     def list(
-        self, *, kind: str | None = None, name: str | None = None, limit: int | None = None
+        self, *, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
     ) -> builtins.list[AuditEntry]:
-        """Entries oldest first; with ``limit``, the latest ``limit`` of them (still oldest first)."""
-        if limit is not None and limit < 0:
-            raise ValueError(f"limit must not be negative: {limit}")
+        """Entries oldest first; with ``limit``, the latest ``limit`` of them past the newest
+        ``offset`` (still oldest first)."""
+        if (limit is not None and limit < 0) or offset < 0:
+            raise ValueError(f"limit and offset must not be negative: {limit}, {offset}")
         statement = select(AuditRow)
         if kind is not None:
             statement = statement.where(AuditRow.kind == kind)
         if name is not None:
             statement = statement.where(AuditRow.name == name)
         if limit is not None:
-            statement = statement.order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
+            statement = statement.order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit).offset(offset)
         else:
             statement = statement.order_by(AuditRow.at, AuditRow.id)
         with translated(session_url(self._session), "reading the audit log"):

@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -161,13 +161,16 @@ async def status(
     return Response(body.content, media_type="application/json", headers=headers)
 
 
-@router.get("/evaluations", response_model=list[StatusRow], summary="Stored evaluations, oldest first")
+@router.get("/evaluations", response_model=list[StatusRow], summary="Stored evaluations, a page from the newest back")
 def evaluations(
     access: AccessDep,
     objective: Annotated[str | None, Query(max_length=255, description="NAME or AGREEMENT/NAME")] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Skip this many of the newest.")] = 0,
+    sort: Annotated[Literal["at", "-at"], Query(description="at: oldest first; -at: newest first.")] = "at",
 ) -> list[StatusRow]:
-    return [status_row(r) for r in access.evaluations(objective, limit)]
+    rows = [status_row(r) for r in access.evaluations(objective, limit, offset)]
+    return rows if sort == "at" else rows[::-1]
 
 
 @router.get("/history", response_model=list[StatusRow], summary="An objective over a past calendar period")
