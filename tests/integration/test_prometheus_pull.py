@@ -185,6 +185,7 @@ def test_a_bad_query_fails_the_job_with_the_reason_and_it_is_retried(
     assert job.due_at == NOW + dt.timedelta(seconds=10)  # retried after a back-off
     (row,) = slmo.evaluation.status()
     assert row.evaluation.status.value == "no_data"
+    assert row.reason is not None and message in row.reason and not row.reason.startswith("SourceError")
 
 
 def test_an_unreachable_prometheus_is_a_clear_error(slmo: Slmo) -> None:
@@ -192,6 +193,9 @@ def test_an_unreachable_prometheus_is_a_clear_error(slmo: Slmo) -> None:
     assert _pull(slmo) == [RunOutcome.FAILED]
     (job,) = [j for j in slmo.scheduler.jobs() if j.kind == "pull"]
     assert job.last_error is not None and "cannot be reached" in job.last_error
+    # The objective says why it has no data, in the CLI's JSON and table alike.
+    (row,) = slmo.evaluation.status()
+    assert row.reason is not None and row.reason.startswith("prom (http://127.0.0.1:9) cannot be reached")
     from slmo.services.pull import PullService
     from slmo.sources.prometheus import PrometheusReader
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from slmo.cli.context import CliContext, context, optional_instant
@@ -46,6 +47,7 @@ def as_json(item: ObjectiveEvaluation) -> dict[str, Any]:
         "budget_minutes_left": e.budget_minutes_left,
         "burn_rates": dict(e.burn_rates),
         "status": e.status.value,
+        "reason": item.reason,
         "contributors": [
             {
                 "kind": c.kind.value,
@@ -58,6 +60,10 @@ def as_json(item: ObjectiveEvaluation) -> dict[str, Any]:
             for c in e.contributors
         ],
     }
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _percent(value: float | None, lang: str, decimals: int = 3) -> str:
@@ -99,7 +105,8 @@ def status_table(c: CliContext, items: Sequence[ObjectiveEvaluation], title: str
             _percent(e.target, c.lang),
             "—" if e.status is EvaluationStatus.NO_DATA else _percent(e.budget_left, c.lang, 1),
             burn,
-            f"[{STATUS_STYLE[e.status]}]{c.t(f'status.{e.status.value}')}[/]",
+            f"[{STATUS_STYLE[e.status]}]{c.t(f'status.{e.status.value}')}[/]"
+            + ("" if item.reason is None else f"\n[dim]{escape(_short(item.reason))}[/]"),
         )
     return table
 

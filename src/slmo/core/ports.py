@@ -306,6 +306,10 @@ class JobRepository(Protocol):
 
     def get(self, job_id: int) -> Job | None: ...
 
+    def find(self, kind: str, key: str) -> Job | None:
+        """The job of ``kind`` and ``key``, if there is one."""
+        ...
+
     def list(self) -> list[Job]:
         """Every job, by id."""
         ...

@@ -275,7 +275,20 @@ class EvaluationService:
             service=target.indicator.service,
             indicator=target.indicator.name,
             evaluation=result,
+            reason=self._no_data_reason(uow, target) if result.status is EvaluationStatus.NO_DATA else None,
         )
+
+    @staticmethod
+    def _no_data_reason(uow: UnitOfWork, target: Target) -> str | None:
+        """The error of the job that brings the indicator's measurements in (a pull or a
+        probe), when it failed last time: why the objective has no data."""
+        for kind in ("pull", "probe"):
+            job = uow.jobs.find(kind, target.indicator.name)
+            if job is not None and job.last_error:
+                # "SourceError: prom (http://...) cannot be reached: ..." reads better without the class.
+                name, _, message = job.last_error.partition(": ")
+                return message if message and name.isidentifier() else job.last_error
+        return None
 
     def _tickets(self, target: Target, at: int, window: Span, good: int, total: int) -> ObjectiveEvaluation:
         """A ticket objective: good = tickets in time, total = tickets whose verdict became

@@ -231,6 +231,13 @@ class SqlJobRepository:
             row = self._session.get(JobRow, job_id, populate_existing=True)
         return None if row is None else _job(row)
 
+    def find(self, kind: str, key: str) -> Job | None:
+        with translated(session_url(self._session), "reading a job"):
+            row = self._session.scalars(
+                select(JobRow).where(JobRow.kind == kind, JobRow.key == key).execution_options(populate_existing=True)
+            ).first()
+        return None if row is None else _job(row)
+
     def list(self) -> builtins.list[Job]:
         with translated(session_url(self._session), "reading jobs"):
             rows = self._session.scalars(
@@ -398,6 +405,10 @@ class MemoryJobRepository:
     def get(self, job_id: int) -> Job | None:
         with self._stored.lock:
             return self._stored.jobs.get(job_id)
+
+    def find(self, kind: str, key: str) -> Job | None:
+        with self._stored.lock:
+            return next((j for j in self._stored.jobs.values() if (j.kind, j.key) == (kind, key)), None)
 
     def list(self) -> builtins.list[Job]:
         with self._stored.lock:

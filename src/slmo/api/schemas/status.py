@@ -41,6 +41,7 @@ class StatusRow(BaseModel):
     budget_minutes_left: float | None
     burn_rates: dict[str, float | None]
     status: str
+    reason: str | None = None
     contributors: list[ContributorPublic]
 
 
@@ -71,6 +72,7 @@ def status_row(item: ObjectiveEvaluation) -> StatusRow:
         budget_minutes_left=_finite(e.budget_minutes_left),
         burn_rates={label: _finite(rate) for label, rate in e.burn_rates.items()},
         status=e.status.value,
+        reason=item.reason,
         contributors=[
             ContributorPublic(
                 kind=c.kind.value,

@@ -87,6 +87,9 @@ class ObjectiveEvaluation:
     service: str | None
     indicator: str
     evaluation: Evaluation
+    # Why there is no data, when slmo knows: the error of the job that should have brought
+    # the measurements in (a Prometheus that cannot be reached, a query it refused ...).
+    reason: str | None = None
 
     @property
     def key(self) -> str:
