@@ -15,6 +15,7 @@ from slmo.core.model.job import EVALUATE, Job, RunOutcome
 from slmo.core.ports import UnitOfWork
 from slmo.settings import Settings
 from slmo.store.unit_of_work import unit_of_work_factory
+from tests.api_support import FixedClock
 from tests.conftest import EXAMPLES
 
 NOW = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
@@ -192,14 +193,6 @@ def _examples_without_prometheus(engine: Engine, slmo: Slmo) -> None:
             if loaded.obj.__class__.__name__ != "DataSource":
                 uow.catalogue.put(loaded.obj)
         uow.commit()
-
-
-class FixedClock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.at = now
-
-    def now(self) -> dt.datetime:
-        return self.at
 
 
 def test_a_worker_run_evaluates_and_stores_evaluations(engine: Engine) -> None:

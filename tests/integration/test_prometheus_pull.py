@@ -15,6 +15,7 @@ from slmo.core.model.audit import Actor
 from slmo.core.model.job import RunOutcome
 from slmo.errors import SourceError
 from slmo.settings import Settings
+from tests.api_support import FixedClock
 from tests.prometheus_server import Series, openmetrics, prometheus
 
 pytestmark = pytest.mark.xdist_group("prometheus")
@@ -47,14 +48,6 @@ def _data() -> str:
 def prometheus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with prometheus(tmp_path_factory.mktemp("prometheus"), _data()) as url:
         yield url
-
-
-class FixedClock:
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def now(self) -> dt.datetime:
-        return self.at
 
 
 RATE_GOOD = 'sum(rate(http_requests_total{job="eportal",code!~"5.."}[1m]))'
