@@ -6,8 +6,9 @@
 
 Both create a virtual environment in .venv and install slmo into it. `test` also starts the
 local PostgreSQL server when the machine has one that is stopped, and installs the system
-packages the integration tests run for real (Debian's prometheus) when they are missing and
-it may (root with apt-get); elsewhere those tests skip with the reason, and fail in CI.
+packages the integration tests run for real (Debian's prometheus, chromium, fonts-noto-core)
+when they are missing and it may (root with apt-get); elsewhere those tests skip with the
+reason, and fail in CI.
 """
 
 from __future__ import annotations
@@ -99,12 +100,23 @@ def ensure_postgres() -> None:
         print("PostgreSQL is not reachable on 127.0.0.1:5432", file=sys.stderr)
 
 
-# What the integration tests run for real, by the command that must be on PATH.
-SYSTEM_PACKAGES = {"prometheus": "prometheus", "promtool": "prometheus"}
+# What the integration tests run for real, by the command that must be on PATH (a path for
+# what is not a command): Prometheus, the browser of the web UI's tests, and fonts with
+# Arabic for the PDF reports.
+SYSTEM_PACKAGES = {
+    "prometheus": "prometheus",
+    "promtool": "prometheus",
+    "chromium": "chromium",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf": "fonts-noto-core",
+}
+
+
+def _present(what: str) -> bool:
+    return Path(what).exists() if what.startswith("/") else shutil.which(what) is not None
 
 
 def ensure_system_packages() -> None:
-    missing = sorted({package for command, package in SYSTEM_PACKAGES.items() if shutil.which(command) is None})
+    missing = sorted({package for what, package in SYSTEM_PACKAGES.items() if not _present(what)})
     if not missing:
         return
     apt = shutil.which("apt-get")
