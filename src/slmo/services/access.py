@@ -8,6 +8,7 @@ token does.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -15,7 +16,7 @@ from typing import BinaryIO
 from slmo.core.engine.breaches import BreachEpisode
 from slmo.core.engine.windows import named_period
 from slmo.core.model.alerts import Alert, AlertStatus, Notification
-from slmo.core.model.audit import AuditEntry
+from slmo.core.model.audit import Actor, AuditEntry
 from slmo.core.model.auth import Principal, Role
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject, kind_of
@@ -84,9 +85,14 @@ class Access:
     scheduler: SchedulerService
     breach_log: BreachService = field(init=False, repr=False)
     alert_log: AlertService | None = None
+    # The interface the audit log names for this principal's writes (``api``, ``web``).
+    interface: str = "api"
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
+
+    def _actor(self) -> Actor:
+        return dataclasses.replace(actor_of(self.principal), interface=self.interface)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -201,7 +207,7 @@ class Access:
             # An owner may not take over a service it does not own by rewriting its owner.
             before, _ = self.catalogue.revision(kind, name)
             require_write(self.principal, kind, before)
-        (change,) = self.catalogue.apply([item], actor_of(self.principal), expect={(kind, name): revision})
+        (change,) = self.catalogue.apply([item], self._actor(), expect={(kind, name): revision})
         return change
 
     def measurements(
@@ -219,14 +225,12 @@ class Access:
         if self.principal.role is Role.OWNER:
             self._owner_may_feed(indicator)
         return self.ingest.measurements(
-            kind, indicator, stream, name, actor_of(self.principal), source=source, tz=tz, on_error=on_error
+            kind, indicator, stream, name, self._actor(), source=source, tz=tz, on_error=on_error
         )
 
     def incidents(self, stream: BinaryIO, name: str, *, tz: str | None, on_error: OnError) -> IngestReport:
         require_write(self.principal, "Measurements")
-        return self.ingest.incidents(
-            stream, name, actor_of(self.principal), tz=tz, on_error=on_error, owned=self._owned()
-        )
+        return self.ingest.incidents(stream, name, self._actor(), tz=tz, on_error=on_error, owned=self._owned())
 
     def _owner_may_feed(self, indicator: str) -> None:
         found = [o for o in self.catalogue.get("Indicator") if o.name == indicator]
@@ -273,7 +277,7 @@ class Access:
         return self.tickets.ingest(
             stream,
             name,
-            actor_of(self.principal),
+            self._actor(),
             preset=preset,
             mapping=mapping,
             tz=tz,
@@ -364,7 +368,7 @@ class Access:
                 role=self.principal.role.value,
             )
         return self._alert_log().acknowledge(
-            alert_id, actor_of(self.principal), agreements=self._agreements(), services=self._owned()
+            alert_id, self._actor(), agreements=self._agreements(), services=self._owned()
         )
 
     def alert_notifications(self, alert_id: int) -> list[Notification]:
