@@ -343,9 +343,9 @@ def test_a_customer_sees_only_its_agreements_and_another_partys_page_is_404(site
     browser = signed_in(site, "nora", "customer", party="ministry")
     page = browser.get("/ui/")
     assert page.status_code == 200
-    assert 'id="agreement-portal-sla"' in page.text and "payments-sla" not in page.text
-    assert "99.9%" in page.text and "rolling 28d" in page.text
-    assert browser.get("/ui/agreements/portal-sla").status_code == 200
+    assert 'href="/ui/agreements/portal-sla"' in page.text and "payments-sla" not in page.text
+    assert "99.9%" in page.text
+    assert "rolling 28 d" in browser.get("/ui/agreements/portal-sla").text
     hidden = browser.get("/ui/agreements/payments-sla")
     missing = browser.get("/ui/agreements/nothing-at-all")
     assert hidden.status_code == missing.status_code == 404
@@ -443,7 +443,12 @@ def test_every_key_the_templates_use_is_in_both_catalogues() -> None:
     assert {"web.signin_title", "web.overview_title", "web.signout"} <= used
     for lang in ("en", "ar"):
         catalogue = json.loads(Path(ROOT / "src" / "slmo" / "i18n" / "catalogues" / f"{lang}.json").read_text("utf-8"))
-        assert sorted(used - set(catalogue)) == [], lang
+        # A key that ends in "_" or "." is a prefix the template completes (t('status.' ~ ...)):
+        # tests/unit/test_web_pages.py checks each completion; here, that the prefix is used.
+        fixed = {k for k in used if not k.endswith(("_", "."))}
+        assert sorted(fixed - set(catalogue)) == [], lang
+        prefixes = used - fixed
+        assert [p for p in sorted(prefixes) if not any(k.startswith(p) for k in catalogue)] == [], lang
 
 
 def test_a_route_added_later_is_guarded_without_doing_anything(site: Site) -> None:

@@ -3,11 +3,13 @@
 
 - ``security``: cookies, sessions, and the CSRF guard that runs before every route;
 - ``pages``: templates, language, rendering;
-- ``routes``: the pages themselves.
+- ``routes``: the pages themselves, one router per noun;
+- ``formats``, ``status_rows``, ``charts``: what the pages show, in the page's language.
 
 slmo's errors become pages here: no session is a redirect to the sign-in (303, with the
 page asked for as ``next``), ``PermissionDeniedError`` a 403 page and ``NotFoundError`` (or
-an unknown path) a 404 page, each in the user's language.
+an unknown path) a 404 page, ``ConflictError`` (acknowledging a resolved alert) a 409 page,
+each in the user's language.
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from slmo.bootstrap import Slmo
-from slmo.errors import AuthenticationError, NotFoundError, PermissionDeniedError, SlmoError, StoreError
+from slmo.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    SlmoError,
+    StoreError,
+)
 from slmo.i18n import gettext
 from slmo.services.sessions import SAFE_METHODS
 from slmo.web import routes
@@ -104,7 +113,7 @@ def create_web_app(slmo: Slmo) -> FastAPI:
 
     async def failed(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, SlmoError)
-        status = 503 if isinstance(exc, StoreError) else 400
+        status = 503 if isinstance(exc, StoreError) else 409 if isinstance(exc, ConflictError) else 400
         message = gettext(exc.key, lang_of(request), **exc.args_for_translation)
         if message.startswith("["):
             message = exc.message

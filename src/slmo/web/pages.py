@@ -2,22 +2,30 @@
 language of a request, and what every page is given.
 
 Every template extends ``base.html`` and says every word through ``t(key, ...)``, the
-catalogues of ``slmo.i18n``; ``lang`` and ``dir`` (``rtl`` for Arabic) go on ``<html>``.
+catalogues of ``slmo.i18n``, and every number and instant through ``f`` (``web.formats``);
+``lang`` and ``dir`` (``rtl`` for Arabic) go on ``<html>``, and the style sheet uses logical
+properties only, so the same rules lay a page out either way.
 The language is the ``lang`` query parameter (which the language switch sets and a cookie
 remembers), else that cookie, else the server's language (``SLMO_LANG``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
-from slmo.i18n import SUPPORTED_LANGUAGES, direction, format_number, gettext
+from slmo.core.model.auth import Role
+from slmo.i18n import SUPPORTED_LANGUAGES, direction, gettext
 from slmo.services.sessions import CSRF_FIELD, Current
+from slmo.web.formats import Formats
 from slmo.web.security import get_slmo, root, set_cookie
+from slmo.web.status_rows import StatusRow, status_rows
 
 LANG_COOKIE = "slmo_lang"
 
@@ -43,10 +51,10 @@ def lang_of(request: Request) -> str:
     return get_slmo(request).settings.lang
 
 
-def percent(value: float, lang: str) -> str:
-    """A fraction as a percentage with as many decimals as it has (up to 3): 0.999 -> 99.9 %."""
-    decimals = len(f"{value * 100:.3f}".rstrip("0").partition(".")[2])
-    return format_number(value * 100, lang, decimals) + ("٪" if lang == "ar" else "%")
+def language_links(request: Request) -> dict[str, str]:
+    """This page in each language: the same path and query, with ``lang`` set."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return {lang: request.url.path + "?" + urlencode([*kept, ("lang", lang)]) for lang in SUPPORTED_LANGUAGES}
 
 
 def render(
@@ -59,14 +67,25 @@ def render(
     def t(key: str, **args: Any) -> str:
         return gettext(key, lang, **args)
 
+    formats = Formats(lang)
+    principal = None if current is None else current.principal
+    path = root(request)
+
+    def rows_html(rows: Sequence[StatusRow]) -> Markup:
+        return status_rows(request).html(rows, lang, path, environment)
+
     html = environment.get_template(template).render(
         lang=lang,
         dir=direction(lang),
         t=t,
-        percent=lambda value: percent(value, lang),
-        root=root(request),
+        f=formats,
+        percent=formats.percent,
+        root=path,
         path=request.url.path,
-        principal=None if current is None else current.principal,
+        rows_html=rows_html,
+        languages=language_links(request),
+        principal=principal,
+        staff=principal is not None and principal.role is not Role.CUSTOMER,
         csrf_field=CSRF_FIELD,
         csrf_token=None if current is None else current.session.csrf_token,
         **context,

@@ -35,6 +35,7 @@ from starlette.exceptions import HTTPException
 
 from slmo.bootstrap import Slmo
 from slmo.errors import AuthenticationError, PermissionDeniedError
+from slmo.services.access import Access
 from slmo.services.sessions import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -156,6 +157,14 @@ async def signed_in(request: Request) -> Current:
 
 
 SignedInDep = Annotated[Current, Depends(signed_in)]
+
+
+def access_for(request: Request, signed: Current) -> Access:
+    """The use cases as the signed-in principal may use them: the API's walls; its writes
+    are audited as made through the web."""
+    access = get_slmo(request).access(signed.principal)
+    access.interface = "web"
+    return access
 
 
 async def guard(request: Request) -> None:

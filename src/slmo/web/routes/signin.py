@@ -1,22 +1,16 @@
-"""The web UI's pages: sign in, sign out, the overview of agreements and objectives, and one
-agreement. Each page reads through ``services.access`` as the signed-in principal, so a
-customer sees its own agreements and another party's agreement is 404, as in the API.
-"""
+"""Signing in and out of the web UI (the session and CSRF rules are in ``web.security``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from dataclasses import dataclass
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from slmo.core.model import Agreement, AgreementVersion, Objective
 from slmo.errors import AuthenticationError
 from slmo.i18n import gettext
-from slmo.services.sessions import SESSION_COOKIE, Current
+from slmo.services.sessions import SESSION_COOKIE
 from slmo.web.pages import lang_of, render
 from slmo.web.security import (
     SIGNIN_COOKIE,
@@ -35,22 +29,6 @@ from slmo.web.security import (
 logger = logging.getLogger(__name__)
 
 router = APIRouter()
-
-
-@dataclass(frozen=True)
-class AgreementRow:
-    """An agreement as the overview shows it: the version in force (else the latest)."""
-
-    agreement: Agreement
-    version: AgreementVersion | None
-
-    @property
-    def objectives(self) -> tuple[Objective, ...]:
-        return () if self.version is None else self.version.objectives
-
-
-def _row(agreement: Agreement, today: dt.date) -> AgreementRow:
-    return AgreementRow(agreement, agreement.active_version(today) or agreement.latest_version())
 
 
 def _next(request: Request, asked: str | None) -> str:
@@ -117,25 +95,3 @@ async def signout(request: Request, signed: SignedInDep) -> Response:
     response = RedirectResponse(root(request) + "/signin", status_code=303)
     clear_cookie(request, response, SESSION_COOKIE)
     return response
-
-
-def _rows(request: Request, signed: Current) -> list[AgreementRow]:
-    slmo = get_slmo(request)
-    today = slmo.time.now().date()
-    access = slmo.access(signed.principal)
-    return [_row(a, today) for a in access.objects("Agreement") if isinstance(a, Agreement)]
-
-
-@router.get("/")
-async def overview(request: Request, signed: SignedInDep) -> Response:
-    rows = await run_in_threadpool(_rows, request, signed)
-    return render(request, "overview.html", current=signed, rows=rows)
-
-
-@router.get("/agreements/{name}")
-async def agreement(request: Request, name: str, signed: SignedInDep) -> Response:
-    slmo = get_slmo(request)
-    access = slmo.access(signed.principal)
-    found, _ = await run_in_threadpool(access.get, "Agreement", name)
-    assert isinstance(found, Agreement)
-    return render(request, "agreement.html", current=signed, row=_row(found, slmo.time.now().date()))
