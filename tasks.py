@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The two commands of the README, with nothing but Python 3.11+ and pip:
 
-    python3 tasks.py start    set up, apply the example catalogue and show it (SQLite)
+    python3 tasks.py start    set up, apply the example catalogue with real data, show it, then
+                              run `slmo serve` on it (SQLite) and print the address and sign-ins
     python3 tasks.py test     set up, then lint, type-check, check the layers and run every test
 
 Both create a virtual environment in .venv and install slmo into it. `test` also starts the
@@ -13,8 +14,11 @@ reason, and fail in CI.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import hashlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -64,6 +68,51 @@ def slmo(*args: str) -> None:
 # objective is judged at the end of the series.
 EXAMPLE_SERIES = "examples/data/ec2_cpu_utilization_825cc2.csv"
 EXAMPLE_END = "2014-04-24T00:10:00Z"
+DEMO_PORT = int(os.environ.get("SLMO_DEMO_PORT", "8000"))
+
+
+def replayed(series: Path, folder: Path, now: dt.datetime) -> Path:
+    """A copy of a ``timestamp,value`` series moved forward by whole weeks so that it ends
+    within the last week before ``now``: the same real values on the same weekdays and hours,
+    so that the live overview has something to show."""
+    with series.open(newline="") as source:
+        rows = list(csv.reader(source))
+    header, body = rows[0], rows[1:]
+    last = dt.datetime.fromisoformat(body[-1][0]).replace(tzinfo=dt.UTC)
+    weeks = (now - last) // dt.timedelta(weeks=1)
+    shift = dt.timedelta(weeks=weeks)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{series.stem}-replayed.csv"
+    with target.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for stamp, *rest in body:
+            moved = dt.datetime.fromisoformat(stamp).replace(tzinfo=dt.UTC) + shift
+            writer.writerow([moved.strftime("%Y-%m-%dT%H:%M:%SZ"), *rest])
+    return target
+
+
+def demo_user(name: str, role: str, *extra: str) -> str:
+    """A web UI user with a fresh random password, created or (when it exists) reset."""
+    password = secrets.token_urlsafe(12)
+
+    def user(*args: str) -> int:
+        done = subprocess.run(
+            [str(BIN / "slmo"), "user", *args, "--password-stdin"],
+            cwd=ROOT,
+            input=password + "\n",
+            text=True,
+            capture_output=True,
+            check=False,
+        )
+        return done.returncode
+
+    created = user("create", name, "--role", role, *extra)
+    if created == 5 and user("password", name) == 0:  # 5: the user exists already
+        return password
+    if created != 0:
+        sys.exit(f"could not create the demo user {name}")
+    return password
 
 
 def start() -> None:
@@ -76,6 +125,20 @@ def start() -> None:
     slmo("ingest", "samples", "--indicator", "report-engine-cpu", "--tz", "UTC", EXAMPLE_SERIES)
     say(f"where the objectives stood at the end of the series, {EXAMPLE_END}")
     slmo("status", "--at", EXAMPLE_END)
+    say("the same real series replayed as if it ended this week, for the live overview")
+    copy = replayed(ROOT / EXAMPLE_SERIES, VENV / "demo", dt.datetime.now(dt.UTC))
+    slmo("ingest", "samples", "--indicator", "report-engine-cpu", "--source", "replay", "--tz", "UTC", str(copy))
+    admin = demo_user("demo", "admin")
+    customer = demo_user("ministry", "customer", "--party", "ministry")
+    say("slmo serve: the API, the web UI and the scheduler (Ctrl-C stops it)")
+    print(
+        f"\n  open  http://127.0.0.1:{DEMO_PORT}/ui/\n"
+        f"  sign in as  demo / {admin}      (admin: everything)\n"
+        f"          or  ministry / {customer}  (a customer: its own agreements only)\n",
+        flush=True,
+    )
+    # The server takes the terminal: Ctrl-C (or SIGTERM) stops it cleanly.
+    os.execv(str(BIN / "slmo"), [str(BIN / "slmo"), "serve", "--port", str(DEMO_PORT)])
 
 
 def postgres_up(host: str = "127.0.0.1", port: int = 5432) -> bool:

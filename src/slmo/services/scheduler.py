@@ -218,7 +218,9 @@ class SchedulerService:
             # An error slmo raises on purpose (a source down, a bad query) says all in its
             # message; anything else is a bug, worth its traceback.
             expected = isinstance(exc, SlmoError)
-            logger.warning("job %d (%s %s) failed: %s", job.id, job.kind, job.key, exc, exc_info=not expected)
+            # The first failure in a row is a warning; its repeats while it lasts are news to nobody.
+            level = logging.WARNING if job.attempts <= 1 or not expected else logging.INFO
+            logger.log(level, "job %d (%s %s) failed: %s", job.id, job.kind, job.key, exc, exc_info=not expected)
             error = f"{type(exc).__name__}: {exc}"
             with self._uow() as uow:
                 held = uow.jobs.fail(job, owner, started, self._clock.now(), error)
