@@ -20,6 +20,7 @@ from slmo.core.ports import (
     MetricReader,
     Notifier,
     Prober,
+    ReportRenderer,
     SpecCodec,
     TicketReader,
     UnitOfWorkFactory,
@@ -37,6 +38,7 @@ from slmo.services.passwords import Passwords
 from slmo.services.probes import ProbeService
 from slmo.services.prometheus_rules import PrometheusRulesService
 from slmo.services.pull import PullService
+from slmo.services.reports import ReportService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.sessions import SessionService
 from slmo.services.tickets import TicketService
@@ -73,6 +75,7 @@ class Slmo:
     prometheus_rules: PrometheusRulesService
     alerts: AlertService
     delivery: DeliveryService
+    reports: ReportService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -140,6 +143,13 @@ def _rule_file_text(document: Mapping[str, Any]) -> str:
     from slmo.render.prometheus_rules import rule_file_text
 
     return rule_file_text(document)
+
+
+def _report_renderer() -> ReportRenderer:
+    # Built on first use: matplotlib and WeasyPrint take a second to load.
+    from slmo.render.report_pdf import WeasyPrintReportRenderer
+
+    return WeasyPrintReportRenderer()
 
 
 def _formats() -> Mapping[str, Callable[[], ForeignFormat]]:
@@ -220,6 +230,7 @@ def _wire(
         prometheus_rules=PrometheusRulesService(uow, evaluation, clock, _rule_file_text),
         alerts=alerts,
         delivery=delivery,
+        reports=ReportService(uow, evaluation, tickets, calendars, clock, _report_renderer),
         _engine=engine,
     )
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from slmo.cli import catalogue, evaluation
+from slmo.cli import catalogue, evaluation, reports
 from slmo.cli.alerts import alerts_app
 from slmo.cli.clock import clock_app
 from slmo.cli.context import CliContext
@@ -75,6 +75,7 @@ app.command()(worker)
 app.command()(jobs)
 app.command()(pull)
 app.add_typer(alerts_app, name="alerts")
+app.command("report")(reports.report)
 
 
 def execute(args: list[str] | None = None) -> int:

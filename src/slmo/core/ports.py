@@ -24,6 +24,7 @@ from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.probe import ProbeResult, ProbeSpec
+from slmo.core.model.report import Report
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.ticket import Ticket
 from slmo.errors import Location, Problem
@@ -586,3 +587,12 @@ class Prober(Protocol):
         wrong is a result with ``up=False`` and its reason, never an exception. Raises
         ``SourceError`` only when the check cannot be made at all (a CA file that is missing)."""
         ...
+
+
+class ReportRenderer(Protocol):
+    """Lays out a period report (``render/report_html.py``, ``render/report_pdf.py``) in one
+    language: a self-contained HTML file, or a PDF made from the same HTML."""
+
+    def html(self, report: Report, lang: str) -> str: ...
+
+    def pdf(self, report: Report, lang: str) -> bytes: ...

@@ -1,0 +1,76 @@
+"""`slmo report`: the period report of one agreement, or of every agreement of one customer, as
+PDF or as one self-contained HTML file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from slmo.cli.context import context
+from slmo.core.model.report import ReportFormat
+from slmo.i18n import SUPPORTED_LANGUAGES
+
+
+def report(
+    ctx: typer.Context,
+    agreement: Annotated[
+        str | None, typer.Argument(help="The agreement to report on (leave out with --customer).", show_default=False)
+    ] = None,
+    period: Annotated[
+        str,
+        typer.Option("--period", help="A named period: 2026-10, 2026-Q3, 2026-W40 or 2026.", show_default=False),
+    ] = "",
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Report on every agreement of this customer party.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="en or ar (default: the global --lang, else SLMO_LANG).")
+    ] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", help="pdf or html.")] = ReportFormat.PDF,
+    output: Annotated[
+        str | None,
+        typer.Option("-o", "--output", help="The file to write (- for standard output); default NAME-PERIOD-LANG.pdf."),
+    ] = None,
+) -> None:
+    """Write the period report: objectives, downtime, tickets, breaches, credits, trend, sign-off."""
+    c = context(ctx)
+    if (agreement is None) == (customer is None):
+        raise typer.BadParameter(c.t("cli.report_subject"), param_hint="AGREEMENT / --customer")
+    if not period:
+        raise typer.BadParameter(c.t("cli.report_subject"), param_hint="--period")
+    if lang is not None and lang not in SUPPORTED_LANGUAGES:
+        raise typer.BadParameter(c.t("error.language", value=lang), param_hint="--lang")
+    language = lang or c.lang
+    service = c.slmo.reports
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=c.err,
+        transient=True,
+        disable=not c.err.is_terminal,
+    ) as bar:
+        task = bar.add_task(c.t("cli.report_progress"), total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        found = (
+            service.agreement(agreement, period, progress=step)
+            if agreement is not None
+            else service.customer(customer or "", period, progress=step)
+        )
+        bar.update(task, description=c.t("cli.report_rendering", format=output_format.value.upper()))
+        data = service.render(found, language, output_format)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    path = Path(output or service.file_name(found, language, output_format))
+    path.write_bytes(data)
+    c.console.print(c.t("cli.report_written", path=str(path)), highlight=False, soft_wrap=True)

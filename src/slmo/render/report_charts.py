@@ -1,0 +1,155 @@
+"""The report's charts as inline SVG, drawn by matplotlib (its SVG backend; no display, no
+global state: each chart is a ``Figure`` of its own inside an ``rc_context``).
+
+Chart text is numbers and dates only, in the reader's digits (Arabic-Indic for Arabic); the
+words (title, what the axes hold) are the HTML caption around the chart, from the
+catalogues, where the browser or WeasyPrint shapes Arabic and lays it right to left. So
+matplotlib never draws Arabic letters and needs no reshaping. Time runs left to right in
+both languages, as in printed Arabic business charts.
+
+The SVG is trimmed for inlining: no XML declaration, DOCTYPE or metadata, no namespace
+declarations (the HTML parser puts ``<svg>`` in the SVG namespace), ``href`` rather than
+``xlink:href``, and only the ids something refers to; those are salted per chart so that
+many charts can share one document. Text stays text (``svg.fonttype: none``), so that the
+HTML stays small and the PDF's text layer holds the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Sequence
+from typing import Any, cast
+
+import matplotlib as mpl
+from markupsafe import Markup, escape
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+
+from slmo.i18n.catalogue import format_number
+from slmo.i18n.formats import digits
+
+WIDTH, HEIGHT = 3.5, 1.75  # inches: two side by side across A4 between 18 mm margins
+LINE = "#1f5f9e"
+TARGET = "#b3261e"
+STYLE: dict[str, Any] = {
+    "svg.fonttype": "none",
+    "font.family": ["DejaVu Sans"],
+    "font.size": 7.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.6,
+    "axes.edgecolor": "#666666",
+    "xtick.major.size": 0.0,
+    "ytick.major.size": 0.0,
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "svg.image_inline": True,
+}
+
+_ID = re.compile(r' id="([^"]+)"')
+_REF = re.compile(r"#([A-Za-z_][\w.-]*)")
+
+
+def _percent_axis(lang: str, decimals: int) -> FuncFormatter:
+    def label(value: float, _position: int | None) -> str:
+        return format_number(value, lang, decimals) + ("٪" if lang == "ar" else "%")
+
+    return FuncFormatter(label)
+
+
+def _day_ticks(days: Sequence[dt.date], lang: str) -> tuple[list[int], list[str]]:
+    """Up to seven evenly spread days, labelled by day of month (``d/m`` past one month)."""
+    n = len(days)
+    step = max(1, math.ceil(n / 7))
+    at = list(range(0, n, step))
+    if n - 1 not in at and n - 1 - at[-1] >= step / 2:
+        at.append(n - 1)
+    long = (days[-1] - days[0]).days > 31
+    labels = [digits(f"{days[i].day}/{days[i].month}" if long else str(days[i].day), lang) for i in at]
+    return at, labels
+
+
+def _svg(figure: Figure, salt: str, label: str) -> Markup:
+    out = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": salt}):
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+    text = out.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text, count=0)
+    text = text.replace("xlink:href", "href")
+    referred = set(_REF.findall(text))
+    text = _ID.sub(lambda m: m.group(0) if m.group(1) in referred else "", text)
+    # Labelled for screen readers; the caption beside it says the same in words.
+    text = text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    return Markup(text.strip())
+
+
+def _plot(
+    days: Sequence[dt.date],
+    values: Sequence[float | None],
+    *,
+    lang: str,
+    salt: str,
+    label: str,
+    reference: float,
+    floor: float | None,
+) -> Markup:
+    """One line of daily percentages with a dashed reference line."""
+    with mpl.rc_context(cast(Any, STYLE)):
+        figure = Figure(figsize=(WIDTH, HEIGHT))
+        axes = figure.add_axes((0.14, 0.14, 0.83, 0.8))
+        axes.grid(axis="y", linewidth=0.4, color="#dddddd")
+        axes.set_axisbelow(True)
+        xs = list(range(len(days)))
+        ys = [math.nan if v is None else v for v in values]
+        axes.axhline(reference, color=TARGET, linewidth=0.8, linestyle=(0, (4, 2)))
+        axes.plot(xs, ys, color=LINE, linewidth=1.4, solid_joinstyle="round")
+        known = [y for y in ys if not math.isnan(y)]
+        low = min([*known, reference]) if floor is None else floor
+        high = max([*known, reference])
+        pad = max((high - low) * 0.08, 0.01)
+        axes.set_ylim(low - pad, high + pad)
+        axes.set_xlim(-0.5, max(len(days) - 0.5, 0.5))
+        at, names = _day_ticks(days, lang) if days else ([], [])
+        axes.xaxis.set_major_locator(FixedLocator(at))
+        axes.set_xticklabels(names)
+        axes.yaxis.set_major_locator(MaxNLocator(4))
+        span = high - low + 2 * pad
+        decimals = 0 if span >= 8 else 1 if span >= 0.8 else 2 if span >= 0.08 else 3
+        axes.yaxis.set_major_formatter(_percent_axis(lang, decimals))
+        return _svg(figure, salt, label)
+
+
+def attainment_chart(
+    days: Sequence[dt.date], values: Sequence[float | None], target: float, *, lang: str, salt: str, label: str
+) -> Markup:
+    """Attainment to date (ratios) by day, with the target dashed."""
+    return _plot(
+        days,
+        [None if v is None else v * 100 for v in values],
+        lang=lang,
+        salt=salt,
+        label=label,
+        reference=target * 100,
+        floor=None,
+    )
+
+
+def budget_chart(
+    days: Sequence[dt.date], values: Sequence[float | None], *, lang: str, salt: str, label: str
+) -> Markup:
+    """The share of the period's error budget left by day (burn-down), with zero dashed."""
+    known = [v * 100 for v in values if v is not None]
+    return _plot(
+        days,
+        [None if v is None else v * 100 for v in values],
+        lang=lang,
+        salt=salt,
+        label=label,
+        reference=0.0,
+        floor=min([*known, 0.0]),
+    )
