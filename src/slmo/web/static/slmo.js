@@ -75,6 +75,8 @@
     };
     var data = [spec.times].concat(spec.series.map(function (s) { return s.values; }));
     var chart = new uPlot(options, data, plot);
+    // Kept on the element (a property, not markup) for the browser tests to read the zoom.
+    figure.uplot = chart;
     figure.classList.add("drawn");
     window.addEventListener("resize", function () {
       chart.setSize({ width: Math.max(plot.clientWidth, 320), height: 260 });
