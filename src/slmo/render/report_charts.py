@@ -50,6 +50,7 @@ STYLE: dict[str, Any] = {
 }
 
 _ID = re.compile(r' id="([^"]+)"')
+_STYLE = re.compile(r' style="([^"]*)"')
 _REF = re.compile(r"#([A-Za-z_][\w.-]*)")
 
 
@@ -72,6 +73,16 @@ def _day_ticks(days: Sequence[dt.date], lang: str) -> tuple[list[int], list[str]
     return at, labels
 
 
+def _attributes(style: str) -> str:
+    """``fill: none; stroke-width: 0.8`` -> `` fill="none" stroke-width="0.8"``."""
+    found = []
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip() and value.strip():
+            found.append(f' {name.strip()}="{escape(value.strip())}"')
+    return "".join(found)
+
+
 def _svg(figure: Figure, salt: str, label: str) -> Markup:
     out = io.StringIO()
     with mpl.rc_context({"svg.hashsalt": salt}):
@@ -81,6 +92,13 @@ def _svg(figure: Figure, salt: str, label: str) -> Markup:
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
     text = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", text, count=0)
     text = text.replace("xlink:href", "href")
+    # Presentation attributes rather than CSS: in an HTML document an element's ``style`` is
+    # the HTML cascade's, which knows no ``stroke`` (WeasyPrint warns on every one and parses
+    # each twice). The stylesheet matplotlib puts in <defs> becomes attributes of the root.
+    text = re.sub(r"\s*<style[^>]*>\*\{([^}]*)\}</style>", "", text)
+    text = text.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+    text = _STYLE.sub(lambda m: _attributes(m.group(1)), text)
+    text = re.sub(r"\s*<defs>\s*</defs>", "", text)
     referred = set(_REF.findall(text))
     text = _ID.sub(lambda m: m.group(0) if m.group(1) in referred else "", text)
     # Labelled for screen readers; the caption beside it says the same in words.
