@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from slmo.cli.context import context
 from slmo.core.model.report import ReportFormat
-from slmo.i18n import SUPPORTED_LANGUAGES
+from slmo.i18n import SUPPORTED_LANGUAGES, gettext
 
 
 def report(
@@ -73,4 +73,5 @@ def report(
         return
     path = Path(output or service.file_name(found, language, output_format))
     path.write_bytes(data)
-    c.console.print(c.t("cli.report_written", path=str(path)), highlight=False, soft_wrap=True)
+    # In the report's language, as errors are (``cli.main`` reads --lang wherever it stands).
+    c.console.print(gettext("cli.report_written", language, path=str(path)), highlight=False, soft_wrap=True)
