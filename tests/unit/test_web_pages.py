@@ -259,6 +259,23 @@ def test_alert_states_and_an_owners_button(alerting: Site) -> None:
     assert "firing" in owner.get("/ui/alerts?state=all").text
 
 
+# -- reports ----------------------------------------------------------------------------------
+
+
+def test_the_reports_form_and_its_walls(site: Site) -> None:
+    browser = signed_in(site, "nora", "customer", party="ministry")
+    form = browser.get("/ui/reports").text
+    assert '<option value="portal-sla">' in form and "payments-sla" not in form
+    assert 'name="period" value="2026-10"' in form  # the month before the clock's
+    hidden = browser.get("/ui/reports/download?agreement=payments-sla&period=2026-10&format=html")
+    missing = browser.get("/ui/reports/download?agreement=nothing&period=2026-10&format=html")
+    assert hidden.status_code == missing.status_code == 404
+    report = browser.get("/ui/reports/download?agreement=portal-sla&period=2026-10&report_lang=ar&format=html")
+    assert report.status_code == 200, report.text[:2000]
+    assert report.headers["content-disposition"] == 'attachment; filename="portal-sla-2026-10-ar.html"'
+    assert 'dir="rtl"' in report.text
+
+
 # -- the audit log ----------------------------------------------------------------------------
 
 
@@ -328,6 +345,8 @@ def test_every_key_a_template_completes_is_in_both_catalogues() -> None:
         "web.unit_": ["days", "hours", "minutes", "seconds"],
         "web.reason_": ["burn", "budget", "at_risk", "no_data"],
         "web.tier_": ["page", "ticket"],
+        "web.language_": ["en", "ar"],
+        "web.report_format_": ["pdf", "html"],
         "ticket.event.": ["opened", "started", "paused", "resumed", "priority", "warning", "breached", "resolved"],
     }
     templates = "".join(p.read_text("utf-8") for p in (ROOT / "src/slmo/web/templates").glob("*.html"))
