@@ -29,7 +29,7 @@ from tests.alert_support import catalogue as alert_catalogue
 from tests.alert_support import seed as alert_seed
 from tests.api_support import ADMIN, TICKETS_CSV, FixedClock, seed_walls
 from tests.conftest import ROOT
-from tests.factories import PARTY
+from tests.factories import PARTY, SERVICE
 from tests.web_support import Browser, Site, site_over
 
 
@@ -87,6 +87,15 @@ def test_the_overview_follows_new_evaluations_row_by_row(site: Site) -> None:
     site.slmo.evaluation.evaluate(objective="portal-sla/success")
     later = browser.get("/ui/").text
     assert "2026-11-02 12:05" in later and "2026-11-02 12:00" in later
+
+
+def test_a_renamed_service_shows_its_new_name_on_the_overview(site: Site) -> None:
+    browser = signed_in(site, "root")
+    site.slmo.evaluation.evaluate()
+    assert ">Portal</a>" in browser.get("/ui/").text
+    renamed = SERVICE.format(name="portal", owner="ops").replace("en: Portal", "en: Citizen portal")
+    site.slmo.catalogue.apply(site.slmo.codec.load_text(renamed, "renamed.yaml"), ADMIN)
+    assert ">Citizen portal</a>" in browser.get("/ui/").text
 
 
 def test_search_and_filters_work_without_scripts(site: Site) -> None:

@@ -5,9 +5,9 @@ agreement's page): each objective's newest stored evaluation, from the same sour
 A row is formatted and rendered to HTML (``_status_row.html``) once per board row and language,
 and kept by the row's stamp (unique to one record in the process), as the API keeps each
 row's JSON: when the scheduler stores a new evaluation of one objective, one row is rendered
-again, not a thousand, and a page of a thousand rows is mostly one join of kept strings. The names shown (the
-display names of agreements, objectives and services) are read once per board version, which
-grows with every change of the catalogue.
+again, not a thousand, and a page of a thousand rows is mostly one join of kept strings. The
+names shown (display names of agreements, objectives and services) are read again only when
+the catalogue changed.
 """
 
 from __future__ import annotations
@@ -194,18 +194,29 @@ class StatusRows:
         self._lock = threading.Lock()
         self._rows: dict[tuple[int, str], StatusRow] = {}
         self._html: dict[tuple[int, str, str], Markup] = {}
-        self._names: tuple[int, Names] | None = None
+        self._version: int | None = None
+        self._mark: tuple[int | None, int] | None = None
+        self._names: tuple[tuple[int | None, int] | None, Names] | None = None
 
     def _names_for(self, current: CurrentStatus) -> Names:
+        if current.version != self._version:
+            # A new board: let go of the rows of records it no longer holds.
+            self._version = current.version
+            self._rows = {k: r for k, r in self._rows.items() if k[0] in current.stamps}
+            self._html = {k: h for k, h in self._html.items() if k[0] in current.stamps}
+            # Every change of the catalogue is audited: the names are read again only when the
+            # newest audit entry moved (one indexed look-up), not at each new evaluation.
+            newest = self._catalogue.audit(limit=1)
+            self._mark = (newest[-1].id if newest else None, len(current.standing.agreements))
         held = self._names
-        if held is not None and held[0] == current.version:
+        if held is not None and held[0] == self._mark:
             return held[1]
         services = [s for s in self._catalogue.get("Service") if isinstance(s, Service)]
         names = Names.of(current.standing.agreements, services)
-        self._names = (current.version, names)
-        # A new board: let go of the rows of records it no longer holds.
-        self._rows = {k: r for k, r in self._rows.items() if k[0] in current.stamps}
-        self._html = {k: h for k, h in self._html.items() if k[0] in current.stamps}
+        self._names = (self._mark, names)
+        # The rows kept show the old names.
+        self._rows.clear()
+        self._html.clear()
         return names
 
     def rows(self, current: CurrentStatus, lang: str) -> list[StatusRow]:
