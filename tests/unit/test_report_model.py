@@ -64,6 +64,14 @@ def test_objectives_over_the_period(report: AgreementReport) -> None:
     assert found["latency"].evaluation.status is EvaluationStatus.NO_DATA
 
 
+def test_the_period_figures_are_those_of_slmo_history(slmo: Slmo, report: AgreementReport) -> None:
+    # The report reads each objective's grid once for its figures and its series; the figures
+    # must be exactly what the evaluation service gives for the period.
+    for objective in report.objectives:
+        (history,) = slmo.evaluation.history(f"eportal-sla/{objective.name}", "2026-10")
+        assert objective.evaluation == history.evaluation
+
+
 def test_daily_series_end_at_the_periods_figures(report: AgreementReport) -> None:
     rate = next(o for o in report.objectives if o.name == "success-rate")
     series = rate.series

@@ -62,9 +62,10 @@ def _percent_axis(lang: str, decimals: int) -> FuncFormatter:
 
 
 def _day_ticks(days: Sequence[dt.date], lang: str) -> tuple[list[int], list[str]]:
-    """Up to seven evenly spread days, labelled by day of month (``d/m`` past one month)."""
+    """Up to six evenly spread days (a week apart in a month), labelled by day of month
+    (``d/m`` past one month): every label is a text node for the PDF to lay out."""
     n = len(days)
-    step = max(1, math.ceil(n / 7))
+    step = max(1, math.ceil(n / 5))
     at = list(range(0, n, step))
     if n - 1 not in at and n - 1 - at[-1] >= step / 2:
         at.append(n - 1)
@@ -101,73 +102,92 @@ def _svg(figure: Figure, salt: str, label: str) -> Markup:
     text = re.sub(r"\s*<defs>\s*</defs>", "", text)
     referred = set(_REF.findall(text))
     text = _ID.sub(lambda m: m.group(0) if m.group(1) in referred else "", text)
+    # Groups without attributes only nest: flatten them (when every group is one such).
+    if "<g " not in text:
+        text = re.sub(r"\s*</?g/?>", "", text)
+    text = re.sub(r' transform="rotate\(-?0 [^"]*\)"', "", text)
+    text = re.sub(r">\s+<", "><", text)
+    text = re.sub(r"\s*\n\s*", " ", text)  # inside path data: one space does
     # Labelled for screen readers; the caption beside it says the same in words.
     text = text.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
     return Markup(text.strip())
 
 
-def _plot(
-    days: Sequence[dt.date],
-    values: Sequence[float | None],
-    *,
-    lang: str,
-    salt: str,
-    label: str,
-    reference: float,
-    floor: float | None,
-) -> Markup:
-    """One line of daily percentages with a dashed reference line."""
-    with mpl.rc_context(cast(Any, STYLE)):
-        figure = Figure(figsize=(WIDTH, HEIGHT))
-        axes = figure.add_axes((0.14, 0.14, 0.83, 0.8))
-        axes.grid(axis="y", linewidth=0.4, color="#dddddd")
-        axes.set_axisbelow(True)
+class ChartPainter:
+    """Draws every chart of one report on one matplotlib figure, changing its lines, limits
+    and ticks from chart to chart: making a figure, its axes and their ticks anew costs more
+    than drawing it (forty charts a report of twenty objectives)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        with mpl.rc_context(cast(Any, STYLE)):
+            self.figure = Figure(figsize=(WIDTH, HEIGHT))
+            self.axes = self.figure.add_axes((0.14, 0.14, 0.83, 0.8))
+            # No background patches and no clipping (the limits hold every point): fewer
+            # nodes for WeasyPrint to draw.
+            self.figure.patch.set_visible(False)
+            self.axes.patch.set_visible(False)
+            self.axes.grid(axis="y", linewidth=0.4, color="#dddddd", clip_on=False)
+            self.axes.set_axisbelow(True)
+            self.reference = self.axes.axhline(0.0, color=TARGET, linewidth=0.8, linestyle=(0, (4, 2)), clip_on=False)
+            (self.line,) = self.axes.plot([], [], color=LINE, linewidth=1.4, solid_joinstyle="round", clip_on=False)
+            self.axes.yaxis.set_major_locator(MaxNLocator(3))
+
+    def draw(
+        self,
+        days: Sequence[dt.date],
+        values: Sequence[float | None],
+        *,
+        salt: str,
+        label: str,
+        reference: float,
+        floor: float | None,
+    ) -> Markup:
+        """One line of daily percentages with a dashed reference line."""
+        axes = self.axes
         xs = list(range(len(days)))
         ys = [math.nan if v is None else v for v in values]
-        axes.axhline(reference, color=TARGET, linewidth=0.8, linestyle=(0, (4, 2)))
-        axes.plot(xs, ys, color=LINE, linewidth=1.4, solid_joinstyle="round")
+        self.line.set_data(xs, ys)
+        self.reference.set_ydata([reference, reference])
         known = [y for y in ys if not math.isnan(y)]
         low = min([*known, reference]) if floor is None else floor
         high = max([*known, reference])
         pad = max((high - low) * 0.08, 0.01)
         axes.set_ylim(low - pad, high + pad)
         axes.set_xlim(-0.5, max(len(days) - 0.5, 0.5))
-        at, names = _day_ticks(days, lang) if days else ([], [])
+        at, names = _day_ticks(days, self.lang) if days else ([], [])
+        by_index = dict(zip(at, names, strict=True))
         axes.xaxis.set_major_locator(FixedLocator(at))
-        axes.set_xticklabels(names)
-        axes.yaxis.set_major_locator(MaxNLocator(4))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _position: by_index.get(round(x), "")))
         span = high - low + 2 * pad
         decimals = 0 if span >= 8 else 1 if span >= 0.8 else 2 if span >= 0.08 else 3
-        axes.yaxis.set_major_formatter(_percent_axis(lang, decimals))
-        return _svg(figure, salt, label)
+        axes.yaxis.set_major_formatter(_percent_axis(self.lang, decimals))
+        with mpl.rc_context(cast(Any, STYLE)):
+            return _svg(self.figure, salt, label)
+
+    def attainment(
+        self, days: Sequence[dt.date], values: Sequence[float | None], target: float, *, salt: str, label: str
+    ) -> Markup:
+        """Attainment to date (ratios) by day, with the target dashed."""
+        percent = [None if v is None else v * 100 for v in values]
+        return self.draw(days, percent, salt=salt, label=label, reference=target * 100, floor=None)
+
+    def budget(self, days: Sequence[dt.date], values: Sequence[float | None], *, salt: str, label: str) -> Markup:
+        """The share of the period's error budget left by day (burn-down), with zero dashed."""
+        percent = [None if v is None else v * 100 for v in values]
+        floor = min([*(v for v in percent if v is not None), 0.0])
+        return self.draw(days, percent, salt=salt, label=label, reference=0.0, floor=floor)
 
 
 def attainment_chart(
     days: Sequence[dt.date], values: Sequence[float | None], target: float, *, lang: str, salt: str, label: str
 ) -> Markup:
-    """Attainment to date (ratios) by day, with the target dashed."""
-    return _plot(
-        days,
-        [None if v is None else v * 100 for v in values],
-        lang=lang,
-        salt=salt,
-        label=label,
-        reference=target * 100,
-        floor=None,
-    )
+    """One attainment chart on a figure of its own."""
+    return ChartPainter(lang).attainment(days, values, target, salt=salt, label=label)
 
 
 def budget_chart(
     days: Sequence[dt.date], values: Sequence[float | None], *, lang: str, salt: str, label: str
 ) -> Markup:
-    """The share of the period's error budget left by day (burn-down), with zero dashed."""
-    known = [v * 100 for v in values if v is not None]
-    return _plot(
-        days,
-        [None if v is None else v * 100 for v in values],
-        lang=lang,
-        salt=salt,
-        label=label,
-        reference=0.0,
-        floor=min([*known, 0.0]),
-    )
+    """One burn-down chart on a figure of its own."""
+    return ChartPainter(lang).budget(days, values, salt=salt, label=label)

@@ -32,7 +32,7 @@ from slmo.i18n.formats import (
     format_period,
     format_ratio_as_written,
 )
-from slmo.render.report_charts import attainment_chart, budget_chart
+from slmo.render.report_charts import ChartPainter
 
 # The stylesheet's fonts, for the page margins too (they do not inherit the body's).
 FONTS = {
@@ -94,34 +94,30 @@ def _days(report: AgreementReport, objective: ObjectiveReport, tz: dt.tzinfo) ->
 
 
 def _charts(
-    report: AgreementReport, objective: ObjectiveReport, lang: str, tz: dt.tzinfo
+    report: AgreementReport, objective: ObjectiveReport, painter: ChartPainter, tz: dt.tzinfo
 ) -> tuple[Markup, Markup] | None:
     series = objective.series
     if not any(v is not None for v in series.attainment):
         return None
     days = _days(report, objective, tz)
     salt = f"{report.agreement}-{objective.name}"
+    lang = painter.lang
     name = objective.display_name.get(lang)
     return (
-        attainment_chart(
+        painter.attainment(
             days,
             series.attainment,
             objective.target,
-            lang=lang,
             salt=f"{salt}-a",
             label=f"{name}: {gettext('report.chart_attainment', lang)}",
         ),
-        budget_chart(
-            days,
-            series.budget_left,
-            lang=lang,
-            salt=f"{salt}-b",
-            label=f"{name}: {gettext('report.chart_budget', lang)}",
+        painter.budget(
+            days, series.budget_left, salt=f"{salt}-b", label=f"{name}: {gettext('report.chart_budget', lang)}"
         ),
     )
 
 
-def _view(report: AgreementReport, lang: str) -> _AgreementView:
+def _view(report: AgreementReport, lang: str, painter: ChartPainter) -> _AgreementView:
     period = report.period
     tz = period.start.tzinfo or dt.UTC
     last = (period.at - dt.timedelta(seconds=1)).astimezone(tz)
@@ -141,7 +137,7 @@ def _view(report: AgreementReport, lang: str) -> _AgreementView:
         units={
             o.name: "tickets" if o.indicator_kind == "ticket" else _UNITS[o.budgeting.value] for o in report.objectives
         },
-        charts={o.name: _charts(report, o, lang, tz) for o in report.objectives},
+        charts={o.name: _charts(report, o, painter, tz) for o in report.objectives},
         objective_names={o.name: o.display_name.get(lang) for o in report.objectives},
         service_names={name: display.get(lang) for name, display in report.services},
     )
@@ -150,7 +146,8 @@ def _view(report: AgreementReport, lang: str) -> _AgreementView:
 def render_html(report: Report, lang: str) -> str:
     """The report in ``lang`` (``en`` or ``ar``) as a complete HTML document."""
     lang = normalise_lang(lang)
-    views = [_view(a, lang) for a in (report.agreements if isinstance(report, CustomerReport) else (report,))]
+    painter = ChartPainter(lang)
+    views = [_view(a, lang, painter) for a in (report.agreements if isinstance(report, CustomerReport) else (report,))]
     first = views[0].report
     tz = first.period.start.tzinfo or dt.UTC
 

@@ -34,13 +34,34 @@ import logging
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
-from slmo.core.engine import BURN_WINDOWS, Span, breach_episodes, epoch_seconds, named_period, period_label, period_unit
+from slmo.core.engine import (
+    BURN_WINDOWS,
+    Span,
+    breach_episodes,
+    epoch_seconds,
+    evaluate,
+    named_period,
+    period_label,
+    period_unit,
+)
 from slmo.core.engine.credits import covered_objectives, graded, service_credit
 from slmo.core.engine.downtime import clip, downtime
-from slmo.core.engine.progress import Progress, day_ends, period_progress, progress, ticket_progress
+from slmo.core.engine.progress import day_ends, period_progress, progress, ticket_progress
 from slmo.core.engine.windows import zone as zone_info
-from slmo.core.model import Agreement, AgreementVersion, Calendar, IndicatorKind, Party, PartyRole, Service, Window
+from slmo.core.model import (
+    Agreement,
+    AgreementVersion,
+    Calendar,
+    IndicatorKind,
+    MaintenancePolicy,
+    Party,
+    PartyRole,
+    Service,
+    TimeRange,
+    Window,
+)
 from slmo.core.model.measurement import Impact, Incident
 from slmo.core.model.report import (
     AgreementReport,
@@ -61,7 +82,7 @@ from slmo.core.model.report import (
     TrendPoint,
 )
 from slmo.core.model.report import Report as ReportDocument
-from slmo.core.model.results import EvaluationStatus
+from slmo.core.model.results import Evaluation, EvaluationStatus
 from slmo.core.model.text import LocalizedText
 from slmo.core.ports import CalendarExpander, Clock, ReportRenderer, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import ConfigurationError, NotFoundError, Problem, SpecError
@@ -77,6 +98,7 @@ _CHARGE_UNITS = {"month": "M", "quarter": "Q", "year": "Y"}
 
 # Called after each objective is done: (objectives done, objectives in all).
 Progressed = Callable[[int, int], None]
+Intervals = tuple[NDArray[np.int64], NDArray[np.int64]]
 
 
 def _utc(t: int) -> dt.datetime:
@@ -97,6 +119,38 @@ class _Count:
         self.done += 1
         if self.tell is not None:
             self.tell(self.done, self.total)
+
+
+class _RememberedCalendars:
+    """The calendar expander, remembering each calendar's intervals over each span it was
+    asked for: a report asks for the same few periods of the same calendar for every objective
+    (expanding a weekly maintenance rule costs milliseconds a time)."""
+
+    def __init__(self, inner: CalendarExpander) -> None:
+        self._inner = inner
+        self._found: dict[tuple[str, str, int, int], tuple[Calendar, Intervals]] = {}
+
+    def _remembered(
+        self, kind: str, calendar: Calendar, start: int, end: int, expand: Callable[[Calendar, int, int], Intervals]
+    ) -> Intervals:
+        key = (kind, calendar.name, start, end)
+        held = self._found.get(key)
+        if held is None or held[0] != calendar:
+            held = (calendar, expand(calendar, start, end))
+            self._found[key] = held
+        starts, ends = held[1]
+        return starts.copy(), ends.copy()
+
+    def service_intervals(self, calendar: Calendar, start: int, end: int) -> Intervals:
+        return self._remembered("service", calendar, start, end, self._inner.service_intervals)
+
+    def excluded_intervals(self, calendar: Calendar, start: int, end: int) -> Intervals:
+        return self._remembered("excluded", calendar, start, end, self._inner.excluded_intervals)
+
+    def closed_days(
+        self, calendar: Calendar, first: dt.date, last: dt.date
+    ) -> dict[dt.date, tuple[TimeRange, ...] | None]:
+        return self._inner.closed_days(calendar, first, last)
 
 
 class ReportService:
@@ -228,14 +282,18 @@ class ReportService:
             complete=span.end <= t,
         )
         when = dt.datetime.fromtimestamp(at, tz)
+        # The evaluation service as every use case has it, with calendars remembered for the
+        # report: the same periods of the same calendar come back for every objective.
+        evaluation = EvaluationService(self._uow, _RememberedCalendars(self._calendars), self._clock)
+        evaluation.ticket_counts = self._evaluation.ticket_counts
         targets = [
             target
-            for target in self._evaluation.targets(uow, when)
+            for target in evaluation.targets(uow, when)
             if target.agreement.name == agreement.name and target.version.number == version.number
         ]
         objectives = []
         for target in targets:
-            objectives.append(self._objective(uow, agreement, target, label, t))
+            objectives.append(self._objective(uow, evaluation, agreement, target, label, t))
             count.step()
         services = self._services(uow, agreement, targets)
         calendar = uow.catalogue.get("Calendar", version.calendar) if version.calendar else None
@@ -274,13 +332,28 @@ class ReportService:
         return whole, span
 
     def _objective(
-        self, uow: UnitOfWork, agreement: Agreement, target: Target, label: str, now: int
+        self, uow: UnitOfWork, evaluation: EvaluationService, agreement: Agreement, target: Target, label: str, now: int
     ) -> ObjectiveReport:
         whole, span = self._whole(target, label)
         at = min(span.end - 1, now)
-        found = self._evaluation.evaluate_target(uow, whole, at)
         points = day_ends(span, target.time_zone, until=at + 1).tolist()
-        series = self._series(uow, whole, span, points, at)
+        objective = whole.objective
+        if whole.indicator.kind is IndicatorKind.TICKET:
+            found = evaluation.evaluate_target(uow, whole, at).evaluation
+            if objective.tickets is None:
+                zeros = [0] * len(points)
+                series = progress(zeros, zeros, objective.target, points)
+            else:
+                _, _, timers = self._tickets.timers(uow, whole, at)
+                series = ticket_progress(timers, span, points, objective.target)
+        else:
+            # The period's figures and its daily series from one grid, read as
+            # ``EvaluationService.evaluate_target`` reads it (the period, and the longest
+            # burn-rate window before ``at``), and the same engine.
+            grid, incidents = evaluation.grid(uow, whole, Span(min(span.start, at - _LONGEST_BURN), span.end), at)
+            zone, week_start = whole.time_zone, whole.week_start
+            found = evaluate(objective, grid, at, time_zone=zone, week_start=week_start, incidents=incidents)
+            series = period_progress(objective, grid, span, points, at=at, time_zone=zone, week_start=week_start)
         return ObjectiveReport(
             name=target.objective.name,
             display_name=target.objective.display_name,
@@ -289,38 +362,43 @@ class ReportService:
             service=target.indicator.service,
             target=target.objective.target,
             budgeting=target.objective.budgeting,
-            evaluation=found.evaluation,
+            evaluation=found,
             series=ObjectiveSeries(
                 points=tuple(_utc(int(p)) for p in series.points),
                 attainment=tuple(_number(v) for v in series.attainment),
                 budget_left=tuple(_number(v) for v in series.budget_left),
             ),
-            trend=self._trend(uow, agreement, target, label, now),
-        )
-
-    def _series(self, uow: UnitOfWork, whole: Target, span: Span, points: Sequence[int], at: int) -> Progress:
-        objective = whole.objective
-        if whole.indicator.kind is IndicatorKind.TICKET:
-            if objective.tickets is None:
-                zeros = [0] * len(points)
-                return progress(zeros, zeros, objective.target, points)
-            _, _, timers = self._tickets.timers(uow, whole, at)
-            return ticket_progress(timers, span, points, objective.target)
-        grid, _ = self._evaluation.grid(uow, whole, Span(min(span.start, at - _LONGEST_BURN), span.end), at)
-        return period_progress(
-            objective, grid, span, points, at=at, time_zone=whole.time_zone, week_start=whole.week_start
+            trend=self._trend(uow, evaluation, agreement, target, label, now, found),
         )
 
     def _trend(
-        self, uow: UnitOfWork, agreement: Agreement, target: Target, label: str, now: int
+        self,
+        uow: UnitOfWork,
+        evaluation: EvaluationService,
+        agreement: Agreement,
+        target: Target,
+        label: str,
+        now: int,
+        current: Evaluation,
     ) -> tuple[TrendPoint, ...]:
-        """The objective over the period and the five before it, oldest first, each with the
-        version of the agreement in force then."""
+        """The objective over the period (``current``) and the five before it, oldest first,
+        each with the version of the agreement in force then."""
         labels = self._trend_labels(label, target.time_zone, target)
+        # A ratio or threshold objective with nothing stored in a period has no data there
+        # (maintenance left out, nothing counts as good by itself): no need to evaluate it.
+        stored: tuple[int, int] | None = (0, 2**62)
+        if (
+            target.indicator.kind in (IndicatorKind.RATIO, IndicatorKind.THRESHOLD)
+            and target.objective.maintenance is MaintenancePolicy.EXCLUDE
+        ):
+            stored = uow.measurements.bucket_range(target.indicator.name)
         found = []
-        for one in labels:
+        for one in labels[:-1]:
             span = named_period(one, target.time_zone, week_start=target.week_start)
             at = min(span.end - 1, now)
+            if stored is None or stored[1] <= span.start or stored[0] >= span.end:
+                found.append(TrendPoint(label=one, attainment=None, status=EvaluationStatus.NO_DATA))
+                continue
             version = agreement.active_version(dt.datetime.fromtimestamp(at, zone_info(target.time_zone)).date())
             objective = (
                 None
@@ -332,8 +410,10 @@ class ReportService:
                 continue
             then = dataclasses.replace(target, version=version, objective=objective)
             whole, _ = self._whole(then, one)
-            result = self._evaluation.evaluate_target(uow, whole, at).evaluation
+            # Only attainment and status are shown: no contributors (top=0) to cut the units by.
+            result = evaluation.evaluate_target(uow, whole, at, top=0).evaluation
             found.append(TrendPoint(label=one, attainment=result.attainment, status=result.status))
+        found.append(TrendPoint(label=labels[-1], attainment=current.attainment, status=current.status))
         return tuple(found)
 
     @staticmethod
