@@ -158,6 +158,6 @@ def test_slmo_serve_s_app_mounts_the_web_ui(tmp_path: Path, monkeypatch: pytest.
 
         home, signed, text = anyio.run(visit)
         assert (home, signed) == (303, 303)
-        assert "Signed in as root (admin)" in text
+        assert "Signed in as root (administrator)" in text
     finally:
         slmo.close()
