@@ -1,5 +1,6 @@
-"""The report's charts as inline SVG, drawn by matplotlib (its SVG backend; no display, no
-global state: each chart is a ``Figure`` of its own inside an ``rc_context``).
+"""The report's charts as inline SVG, drawn by matplotlib (its SVG backend, no display, no
+pyplot): a ``ChartPainter`` per report draws every chart on one ``Figure``, with the style in
+an ``rc_context`` that two threads never hold at once.
 
 Chart text is numbers and dates only, in the reader's digits (Arabic-Indic for Arabic); the
 words (title, what the axes hold) are the HTML caption around the chart, from the
@@ -20,6 +21,7 @@ import datetime as dt
 import io
 import math
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -49,6 +51,9 @@ STYLE: dict[str, Any] = {
     "svg.image_inline": True,
 }
 
+# rc_context changes matplotlib's global settings for a while (the SVG backend reads them as it
+# saves): charts drawn in two threads at once (the web app's) take turns.
+_LOCK = threading.RLock()
 _ID = re.compile(r' id="([^"]+)"')
 _STYLE = re.compile(r' style="([^"]*)"')
 _REF = re.compile(r"#([A-Za-z_][\w.-]*)")
@@ -120,7 +125,7 @@ class ChartPainter:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        with mpl.rc_context(cast(Any, STYLE)):
+        with _LOCK, mpl.rc_context(cast(Any, STYLE)):
             self.figure = Figure(figsize=(WIDTH, HEIGHT))
             self.axes = self.figure.add_axes((0.14, 0.14, 0.83, 0.8))
             # No background patches and no clipping (the limits hold every point): fewer
@@ -162,7 +167,7 @@ class ChartPainter:
         span = high - low + 2 * pad
         decimals = 0 if span >= 8 else 1 if span >= 0.8 else 2 if span >= 0.08 else 3
         axes.yaxis.set_major_formatter(_percent_axis(self.lang, decimals))
-        with mpl.rc_context(cast(Any, STYLE)):
+        with _LOCK, mpl.rc_context(cast(Any, STYLE)):
             return _svg(self.figure, salt, label)
 
     def attainment(
