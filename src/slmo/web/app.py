@@ -80,7 +80,10 @@ class SecurityHeaders:
 def create_web_app(slmo: Slmo) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, dependencies=[Depends(guard)])
     app.state.slmo = slmo
-    app.state.templates = environment()
+    app.state.templates = templates = environment()
+    # Compiled now rather than by the first request of each page.
+    for name in templates.list_templates(filter_func=lambda name: name.endswith(".html")):
+        templates.get_template(name)
     app.include_router(routes.router)
     app.mount("/static", StaticFiles(packages=[("slmo.web", "static")]), name="static")
 
