@@ -238,3 +238,24 @@ def test_weasyprint_understands_everything_it_is_given(
     with caplog.at_level("WARNING", logger="weasyprint"):
         world.reports.render(report, "ar", ReportFormat.PDF)
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_a_machine_without_pango_is_told_what_to_install(
+    world: Slmo, report: AgreementReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    from slmo.errors import ConfigurationError
+
+    real = builtins.__import__
+
+    def without_pango(name: str, *args: object, **kwargs: object) -> object:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", without_pango)
+    with pytest.raises(ConfigurationError) as raised:
+        world.reports.render(report, "en", ReportFormat.PDF)
+    assert raised.value.exit_code == 3 and "libpango-1.0-0 libpangoft2-1.0-0" in str(raised.value)
+    assert "libpango" in gettext(raised.value.key, "ar", **raised.value.args_for_translation)

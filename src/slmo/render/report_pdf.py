@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from slmo.core.model.report import Report
+from slmo.errors import ConfigurationError
 from slmo.render.report_html import render_html
 
 logger = logging.getLogger(__name__)
@@ -18,7 +19,14 @@ logger = logging.getLogger(__name__)
 def render_pdf(report: Report, lang: str) -> bytes:
     """The report in ``lang`` as PDF bytes."""
     # Imported here: WeasyPrint loads Pango through cffi, which only the PDF needs.
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # cffi could not open the Pango library
+        raise ConfigurationError(
+            f"PDF reports need the Pango library (Debian: libpango-1.0-0 libpangoft2-1.0-0): {exc}",
+            key="error.report_pango",
+            reason=str(exc),
+        ) from None
 
     html = render_html(report, lang)
     pdf = HTML(string=html, base_url=None).write_pdf()
