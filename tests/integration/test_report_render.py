@@ -143,6 +143,8 @@ def test_html_has_every_section_in_its_language(html: dict[str, str], lang: str)
         assert "٩٩٫٧٢٨٪" in text and "١٢٬٥٠٠٫٠٠ SAR" in text and "١ أكتوبر ٢٠٢٦" in text
     else:
         assert "99.728%" in text and "12,500.00 SAR" in text and "1 October 2026" in text
+        # Instants in the agreement's zone: Friday's patching starts at 01:00 in Riyadh.
+        assert "<td>2 October 2026 01:00</td>" in text
 
 
 def test_every_template_key_is_in_both_catalogues() -> None:

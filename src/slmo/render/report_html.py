@@ -73,6 +73,7 @@ class _AgreementView:
     period's instants written out, and the charts."""
 
     report: AgreementReport
+    zone: dt.tzinfo
     name: str
     start: str
     end: str
@@ -123,6 +124,7 @@ def _view(report: AgreementReport, lang: str, painter: ChartPainter) -> _Agreeme
     last = (period.at - dt.timedelta(seconds=1)).astimezone(tz)
     return _AgreementView(
         report=report,
+        zone=tz,
         name=report.display_name.get(lang),
         start=format_datetime(period.start, lang, tz),
         end=format_datetime(period.end, lang, tz),
@@ -181,8 +183,9 @@ def render_html(report: Report, lang: str) -> str:
             return "—"
         return t("report.money", amount=format_number(float(amount), lang, 2), currency=currency)
 
-    def when(at: dt.datetime | None) -> str:
-        return "—" if at is None else format_datetime(at, lang, tz)
+    def when(at: dt.datetime | None, zone: dt.tzinfo) -> str:
+        """An instant in its agreement's zone (a customer's agreements may differ)."""
+        return "—" if at is None else format_datetime(at, lang, zone)
 
     if isinstance(report, CustomerReport):
         customer = report.display_name.get(lang)
