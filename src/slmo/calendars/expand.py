@@ -128,14 +128,19 @@ def _in_zone(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
 
+@functools.lru_cache(maxsize=1024)
 def recurrence(text: str, anchor: dt.datetime) -> rrule:
     """An RFC 5545 rule from an aware anchor. ``UNTIL`` may be UTC (``...Z``, as the RFC asks
-    with a zoned start) or floating, which is read in the anchor's zone, as people mean it."""
+    with a zoned start) or floating, which is read in the anchor's zone, as people mean it.
+
+    Rules are kept, each with its occurrences cached as they are generated (dateutil's
+    ``cache``): a weekly window anchored in 2000 is otherwise stepped forward from 2000 at each
+    evaluation, about 10 ms a call."""
     parts = [p.strip() for p in text.split(";") if p.strip()]
     untils = [p.split("=", 1)[1] for p in parts if p.upper().startswith("UNTIL=")]
     rest = ";".join(p for p in parts if not p.upper().startswith("UNTIL="))
     try:
-        parsed = rrulestr(rest, dtstart=anchor)
+        parsed = rrulestr(rest, dtstart=anchor, cache=True)
         until = _until(untils[0], anchor) if untils else None
     except ValueError as exc:
         raise ConfigurationError(f"rrule {text!r}: {exc}", key="error.rrule", rule=text, reason=str(exc)) from None
