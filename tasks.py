@@ -5,16 +5,17 @@
                               run `slmo serve` on it (SQLite) and print the address and sign-ins
     python3 tasks.py test     set up, then lint, type-check, check the layers and run every test
 
-Both create a virtual environment in .venv and install slmo into it. `test` also starts the
-local PostgreSQL server when the machine has one that is stopped, and installs the system
-packages the integration tests run for real (Debian's prometheus, chromium, fonts-noto-core)
-when they are missing and it may (root with apt-get); elsewhere those tests skip with the
-reason, and fail in CI.
+Both create a virtual environment in .venv and install slmo into it, and install the system
+packages slmo needs when they are missing and it may (Debian, root): Pango and fonts with
+Arabic for the PDF reports; `test` adds what the integration tests run for real (Debian's
+prometheus and chromium) and starts the local PostgreSQL server when it is stopped. Elsewhere
+it says what is missing; those tests skip with the reason, and fail in CI.
 """
 
 from __future__ import annotations
 
 import csv
+import ctypes.util
 import datetime as dt
 import hashlib
 import os
@@ -117,6 +118,7 @@ def demo_user(name: str, role: str, *extra: str) -> str:
 
 def start() -> None:
     setup()
+    ensure_system_packages(RUNTIME_PACKAGES)
     say("applying the example catalogue (examples/) to the default SQLite database")
     slmo("apply", "-f", "examples/")
     say("the agreements")
@@ -163,28 +165,37 @@ def ensure_postgres() -> None:
         print("PostgreSQL is not reachable on 127.0.0.1:5432", file=sys.stderr)
 
 
-# What the integration tests run for real, by the command that must be on PATH (a path for
-# what is not a command): Prometheus, the browser of the web UI's tests, and fonts with
-# Arabic for the PDF reports.
-SYSTEM_PACKAGES = {
+# System packages, by what shows they are there: a command on PATH, a file (a path), or a shared
+# library ("lib:" and its name). The PDF reports need Pango and fonts with Arabic at run time;
+# the integration tests also run Prometheus and the web UI's browser for real.
+RUNTIME_PACKAGES = {
+    "lib:pango-1.0": "libpango-1.0-0",
+    "lib:pangoft2-1.0": "libpangoft2-1.0-0",
+    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf": "fonts-noto-core",
+}
+TEST_PACKAGES = {
+    **RUNTIME_PACKAGES,
     "prometheus": "prometheus",
     "promtool": "prometheus",
     "chromium": "chromium",
-    "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf": "fonts-noto-core",
 }
 
 
 def _present(what: str) -> bool:
+    if what.startswith("lib:"):
+        return ctypes.util.find_library(what[4:]) is not None
     return Path(what).exists() if what.startswith("/") else shutil.which(what) is not None
 
 
-def ensure_system_packages() -> None:
-    missing = sorted({package for what, package in SYSTEM_PACKAGES.items() if not _present(what)})
+def ensure_system_packages(packages: dict[str, str]) -> None:
+    """Install the missing ones with apt-get when this is Debian and we may (root); else say
+    which are missing: their features (PDF reports) or tests (skipped, failed in CI) say why."""
+    missing = sorted({package for what, package in packages.items() if not _present(what)})
     if not missing:
         return
     apt = shutil.which("apt-get")
     if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
-        print(f"not installed, their tests will skip (fail in CI): {', '.join(missing)}", file=sys.stderr)
+        print(f"system packages not installed: {', '.join(missing)}", file=sys.stderr)
         return
     say(f"installing {', '.join(missing)} (Debian packages)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -196,7 +207,7 @@ def ensure_system_packages() -> None:
 def test(pytest_args: list[str]) -> None:
     setup("[test]")
     ensure_postgres()
-    ensure_system_packages()
+    ensure_system_packages(TEST_PACKAGES)
     say("ruff")
     run(BIN / "ruff", "check", "src", "tests", "bench", "tasks.py")
     run(BIN / "ruff", "format", "--check", "src", "tests", "bench", "tasks.py")
