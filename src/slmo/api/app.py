@@ -69,6 +69,13 @@ class SchedulerThread:
         logger.info("scheduler %s stopped", self.owner)
 
 
+def _warm(slmo: Slmo) -> None:
+    try:
+        slmo.evaluation.current()
+    except Exception:  # the first request will say what is wrong
+        logger.warning("reading the stored status at start failed", exc_info=True)
+
+
 def create_app(
     slmo: Slmo,
     *,
@@ -83,6 +90,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if owns_handle:
+            # Read the stored status once now, beside the start, so the first visitor does not wait
+            # for it (half a second with a thousand objectives).
+            threading.Thread(target=_warm, args=(slmo,), name="slmo-status-warm-up", daemon=True).start()
         running = SchedulerThread(slmo, scheduler_interval) if scheduler else None
         if running is not None:
             running.start()
