@@ -23,6 +23,7 @@ from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
+from slmo.core.model.negotiation import NegotiationStep
 from slmo.core.model.probe import ProbeResult, ProbeSpec
 from slmo.core.model.report import Report
 from slmo.core.model.results import ObjectiveEvaluation
@@ -395,6 +396,19 @@ class NotificationRepository(Protocol):
         ...
 
 
+class NegotiationLog(Protocol):
+    """The steps of agreement versions' negotiation (``core.model.negotiation``): appended in
+    the order taken, in the transaction of the version change, and never changed."""
+
+    def add(self, steps: Sequence[NegotiationStep]) -> list[NegotiationStep]:
+        """Append ``steps``; they come back with their ids."""
+        ...
+
+    def list(self, agreement: str | None = None, version: int | None = None) -> list[NegotiationStep]:
+        """Steps of one agreement (and version), or all, in the order taken."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -410,6 +424,7 @@ class UnitOfWork(Protocol):
     probe_results: ProbeResultRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    negotiation: NegotiationLog
 
     def __enter__(self) -> Self: ...
 

@@ -39,6 +39,7 @@ from slmo.core.ports import (
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
+    NegotiationLog,
     NotificationRepository,
     ProbeResultRepository,
     StoredEvaluation,
@@ -62,6 +63,7 @@ from slmo.store.jobs import MemoryJobRepository, StoredJobs
 from slmo.store.memory_alerts import MemoryAlertRepository, MemoryNotificationRepository, StoredAlerts
 from slmo.store.memory_auth import MemoryUserRepository, MemoryWebSessionRepository, StoredAuth
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
+from slmo.store.memory_negotiation import MemoryNegotiationLog, StoredNegotiation
 from slmo.store.memory_tickets import MemoryTicketRepository, StoredTickets
 from slmo.store.probes import MemoryProbeResultRepository, StoredProbes
 
@@ -95,6 +97,7 @@ class MemoryStore:
     auth: StoredAuth = field(default_factory=StoredAuth)
     probes: StoredProbes = field(default_factory=StoredProbes)
     alerts: StoredAlerts = field(default_factory=StoredAlerts)
+    negotiation: StoredNegotiation = field(default_factory=StoredNegotiation)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -347,6 +350,7 @@ class MemoryUnitOfWork:
     probe_results: ProbeResultRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    negotiation: NegotiationLog
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -371,6 +375,8 @@ class MemoryUnitOfWork:
         self.alerts = self._alerts
         self._notifications = MemoryNotificationRepository(self.store.alerts)
         self.notifications = self._notifications
+        self._negotiation = MemoryNegotiationLog(self.store.negotiation)
+        self.negotiation = self._negotiation
 
     def __enter__(self) -> Self:
         return self
@@ -410,6 +416,7 @@ class MemoryUnitOfWork:
             self._probe_results.commit()
             self._alerts.commit()
             self._notifications.commit()
+            self._negotiation.commit()
         tx.clear()
 
     def rollback(self) -> None:
@@ -422,3 +429,4 @@ class MemoryUnitOfWork:
         self._probe_results.rollback()
         self._alerts.rollback()
         self._notifications.rollback()
+        self._negotiation.rollback()

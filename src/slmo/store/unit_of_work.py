@@ -23,6 +23,7 @@ from slmo.core.ports import (
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
+    NegotiationLog,
     NotificationRepository,
     ProbeResultRepository,
     TicketRepository,
@@ -37,6 +38,7 @@ from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
 from slmo.store.jobs import SqlJobRepository
 from slmo.store.measurements import SqlMeasurementRepository
+from slmo.store.negotiation import SqlNegotiationLog
 from slmo.store.probes import SqlProbeResultRepository
 from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
 from slmo.store.tickets import SqlTicketRepository
@@ -66,6 +68,7 @@ class SqlUnitOfWork:
     probe_results: ProbeResultRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    negotiation: NegotiationLog
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -83,6 +86,7 @@ class SqlUnitOfWork:
         self.probe_results = SqlProbeResultRepository(self._session)
         self.alerts = SqlAlertRepository(self._session)
         self.notifications = SqlNotificationRepository(self._session)
+        self.negotiation = SqlNegotiationLog(self._session)
 
     def __enter__(self) -> Self:
         return self

@@ -22,6 +22,7 @@ from slmo.store.alerts import AlertRow  # noqa: F401 - registers the alerts and 
 from slmo.store.columns import UtcDateTime
 from slmo.store.engine import make_engine
 from slmo.store.jobs import JobRow  # noqa: F401 - registers the jobs table on Base.metadata
+from slmo.store.negotiation import NegotiationStepRow  # noqa: F401 - registers the negotiation_steps table
 from slmo.store.probes import ProbeResultRow  # noqa: F401 - registers the probe_results table on Base.metadata
 from slmo.store.schema import Base
 from slmo.store.tickets import TicketRow  # noqa: F401 - registers the tickets table on Base.metadata
