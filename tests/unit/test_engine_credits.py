@@ -114,3 +114,21 @@ def test_which_objectives_a_schedule_grades() -> None:
     assert graded({"availability": 0.9985, "success-rate": 0.9991}) == ("availability", 0.9985)
     assert graded({"availability": None, "success-rate": 0.9991}) == ("success-rate", 0.9991)
     assert graded({"availability": None}) is None
+
+
+def test_tiers_written_as_bands_with_a_lower_edge() -> None:
+    # The cloud tiers as AWS writes them: "less than 99.99 % but at least 99.0 %: 10 %",
+    # "less than 99.0 % but at least 95.0 %: 25 %", "less than 95 %: 100 %". The same credits.
+    bands = CreditSchedule(
+        tiers=(
+            CreditTier(below=0.9999, at_least=0.99, credit=0.10),
+            CreditTier(below=0.99, at_least=0.95, credit=0.25),
+            CreditTier(below=0.95, credit=1.0),
+        )
+    )
+    for attainment in (1.0, 0.9999, 0.99989, 0.99, 0.98999, 0.95, 0.9499, 0.0):
+        assert service_credit(bands, attainment).share == service_credit(CLOUD, attainment).share
+    assert applied_tier(bands.tiers, 0.99) == bands.tiers[0]
+    assert applied_tier(bands.tiers, 0.97) == bands.tiers[1]
+    # A tier's lower edge is inclusive and its upper edge exclusive.
+    assert bands.tiers[1].covers(0.95) and not bands.tiers[1].covers(0.99)

@@ -378,6 +378,10 @@ def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[
                     tickets=None if o.tickets is None else _tickets(o.tickets),
                 )
             )
+        if v.credits is not None:
+            for problem in d.credit_tier_problems(v.credits.tiers):
+                findings.append(Finding((*vpath, "credits", *problem.path), problem.key, problem.message, problem.args))
+        penalties = _penalties(v, vpath, findings)
         eff = v.effective
         if eff.from_ is not None and eff.to is not None and eff.to <= eff.from_:
             findings.append(
@@ -399,12 +403,15 @@ def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[
                 credit_schedule=None
                 if v.credits is None
                 else m.CreditSchedule(
-                    tiers=tuple(m.CreditTier(below=t.below, credit=t.credit) for t in v.credits.tiers),
+                    tiers=tuple(
+                        m.CreditTier(below=t.below, credit=t.credit, at_least=t.atLeast) for t in v.credits.tiers
+                    ),
                     cap=v.credits.cap,
                 ),
                 charge=None
                 if v.charge is None
                 else m.Charge(amount=v.charge.amount, currency=v.charge.currency, period=v.charge.period),
+                penalties=penalties,
                 review=None if v.review is None else m.ReviewCadence(months=v.review.everyMonths),
                 notes=v.notes,
             )
@@ -433,6 +440,52 @@ def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[
         labels=dict(doc.metadata.labels),
         annotations=dict(doc.metadata.annotations),
     )
+
+
+def _penalties(v: d.VersionSpec, vpath: tuple[str | int, ...], findings: list[Finding]) -> tuple[m.TicketPenalty, ...]:
+    """The version's ticket penalties; each names a ticket objective of the version, once."""
+    ticket_objectives = {o.name for o in v.objectives if o.tickets is not None}
+    found: list[m.TicketPenalty] = []
+    seen: set[str] = set()
+    for pi, p in enumerate(v.penalties):
+        ppath = (*vpath, "penalties", pi)
+        if p.objective not in ticket_objectives:
+            findings.append(
+                Finding(
+                    (*ppath, "objective"),
+                    "penalty_objective",
+                    "{name!r} is not a ticket objective of this version (one with tickets:)",
+                    {"name": p.objective},
+                )
+            )
+        elif p.objective in seen:
+            findings.append(
+                Finding(
+                    (*ppath, "objective"),
+                    "duplicate_penalty",
+                    "objective {name!r} has a penalty already",
+                    {"name": p.objective},
+                )
+            )
+        seen.add(p.objective)
+        currency = p.currency or (v.charge.currency if v.charge is not None else None)
+        if currency is None:
+            findings.append(
+                Finding(ppath, "penalty_currency", "give a currency: the version has no charge to take it from", {})
+            )
+        found.append(
+            m.TicketPenalty(
+                objective=p.objective,
+                rate=p.rate,
+                currency=currency or "",
+                per_seconds=p.per,
+                allowance_seconds=p.allowance or 0,
+                cap=p.cap,
+                period=p.period,
+                rounding=m.PenaltyRounding(p.rounding),
+            )
+        )
+    return tuple(found)
 
 
 def _tickets(t: d.TicketTargetsSpec) -> m.TicketTargets:

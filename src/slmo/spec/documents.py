@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -514,12 +516,145 @@ class ObjectiveSpec(Strict):
 
 class CreditTierSpec(Strict):
     below: Fraction = Field(description="attainment strictly below this earns the credit")
+    atLeast: Fraction | None = Field(
+        default=None,
+        description="the tier's lower edge, inclusive; by default the next tier's below (0 for the last tier)",
+    )
     credit: Fraction = Field(description="share of the period's charge")
 
 
 class CreditsSpec(Strict):
     cap: Fraction = 1.0
-    tiers: list[CreditTierSpec] = Field(min_length=1)
+    tiers: list[CreditTierSpec] = Field(
+        min_length=1, description="from the highest edge down, credits growing as attainment falls"
+    )
+
+
+@dataclass(frozen=True)
+class TierProblem:
+    """What is wrong with a credit schedule's tiers: ``path`` is inside ``credits``."""
+
+    path: tuple[str | int, ...]
+    key: str
+    message: str
+    args: dict[str, Any]
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:g} %"
+
+
+def credit_tier_problems(tiers: Sequence[CreditTierSpec]) -> list[TierProblem]:
+    """Why a credit schedule is ambiguous or leaky (``docs/formulas.md`` section 10).
+
+    Each tier covers a band of attainment ``[low, below)``: ``low`` is its ``atLeast``, else
+    the ``below`` of the tier after it, else 0. Tiers are listed from the highest edge down,
+    each ``below`` strictly under the one before (distinct edges), and the credit may not fall
+    as attainment falls. Then:
+
+    - an **overlap** is attainment that two tiers both cover: two tiers with the same edge,
+      a tier whose ``atLeast`` is under the next tier's ``below``, or a tier whose credit is
+      smaller than the one above it (threshold tiers nest, ``[0, below)`` inside the ranges
+      above them, so the larger credit would swallow it: it could never apply);
+    - a **gap** is attainment under the top edge that no tier covers: a tier whose
+      ``atLeast`` is above the next tier's ``below``, or a last tier that stops above 0;
+    - an **empty** tier has ``atLeast`` at or above its own ``below``.
+
+    Without ``atLeast`` the bands meet edge to edge, so only the order, the distinct edges
+    and the credits can be wrong.
+    """
+    found: list[TierProblem] = []
+    for i, tier in enumerate(tiers):
+        if tier.atLeast is not None and tier.atLeast >= tier.below:
+            found.append(
+                TierProblem(
+                    ("tiers", i, "atLeast"),
+                    "credit_tier_empty",
+                    "atLeast {low} is not below the tier's below {high}: the tier covers no attainment",
+                    {"low": _pct(tier.atLeast), "high": _pct(tier.below)},
+                )
+            )
+        if i == 0:
+            continue
+        upper = tiers[i - 1]
+        if tier.below == upper.below:
+            found.append(
+                TierProblem(
+                    ("tiers", i, "below"),
+                    "credit_tier_same_edge",
+                    "tiers[{i}] and tiers[{j}] both end at below {edge}: they overlap (cover the same attainment)",
+                    {"i": i, "j": i - 1, "edge": _pct(tier.below)},
+                )
+            )
+            continue
+        if tier.below > upper.below:
+            found.append(
+                TierProblem(
+                    ("tiers", i, "below"),
+                    "credit_tier_order",
+                    "below {edge} is above the tier before it ({previous}); list tiers from the highest edge down",
+                    {"edge": _pct(tier.below), "previous": _pct(upper.below)},
+                )
+            )
+            continue
+        if upper.atLeast is not None and upper.atLeast < upper.below:
+            if upper.atLeast > tier.below:
+                found.append(
+                    TierProblem(
+                        ("tiers", i - 1, "atLeast"),
+                        "credit_tier_gap",
+                        "a gap: attainment from {low} up to {high} is in no tier, between tiers[{i}] and tiers[{j}]",
+                        {"low": _pct(tier.below), "high": _pct(upper.atLeast), "i": i, "j": i - 1},
+                    )
+                )
+            elif upper.atLeast < tier.below:
+                found.append(
+                    TierProblem(
+                        ("tiers", i - 1, "atLeast"),
+                        "credit_tier_overlap",
+                        "an overlap: attainment from {low} up to {high} is in both tiers[{j}] and tiers[{i}]",
+                        {"low": _pct(upper.atLeast), "high": _pct(tier.below), "i": i, "j": i - 1},
+                    )
+                )
+        if tier.credit < upper.credit:
+            found.append(
+                TierProblem(
+                    ("tiers", i, "credit"),
+                    "credit_tier_falls",
+                    "credit {credit} is less than {previous} of the tier above it: credits may not fall as "
+                    "attainment falls (this tier overlaps the one above and could never apply)",
+                    {"credit": _pct(tier.credit), "previous": _pct(upper.credit)},
+                )
+            )
+    last = tiers[-1] if tiers else None
+    if last is not None and last.atLeast is not None and 0 < last.atLeast < last.below:
+        found.append(
+            TierProblem(
+                ("tiers", len(tiers) - 1, "atLeast"),
+                "credit_tier_floor",
+                "a gap: attainment under {low} is in no tier; leave atLeast out of the last tier",
+                {"low": _pct(last.atLeast)},
+            )
+        )
+    return found
+
+
+class PenaltySpec(Strict):
+    """A penalty on a ticket objective of the version: an amount per unit of breach time beyond
+    a free allowance a period, with a cap (``docs/formulas.md`` section 13)."""
+
+    objective: str = Field(description="a ticket objective of this version, by name")
+    rate: float = Field(gt=0, description="the amount per unit of breach time")
+    currency: str | None = Field(
+        default=None, pattern=r"^[A-Z]{3}$", description="ISO 4217 code; the charge's when left out"
+    )
+    per: Duration = Field(default=3600, description="the unit of breach time, on the objective's clock (1h)")
+    allowance: Duration | None = Field(default=None, description="free breach time each period, e.g. 10h")
+    cap: float | None = Field(default=None, gt=0, description="the most one period's penalty comes to")
+    period: Literal["month", "quarter", "year"] = "month"
+    rounding: Literal["exact", "up"] = Field(
+        default="exact", description="exact: pro rata to the second; up: each started unit in full"
+    )
 
 
 class ChargeSpec(Strict):
@@ -545,6 +680,7 @@ class VersionSpec(Strict):
     charge: ChargeSpec | None = None
     review: ReviewSpec | None = None
     credits: CreditsSpec | None = None
+    penalties: list[PenaltySpec] = Field(default_factory=list)
     notes: str | None = None
     objectives: list[ObjectiveSpec] = Field(default_factory=list)
 

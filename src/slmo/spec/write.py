@@ -305,6 +305,21 @@ def _tickets(t: m.TicketTargets) -> dict[str, Any]:
 _POLICY_FIELDS = {"priorityChange": "priority_change", "reopen": "reopen", "attached": "attached"}
 
 
+def _penalty(p: m.TicketPenalty) -> dict[str, Any]:
+    return _compact(
+        {
+            "objective": p.objective,
+            "rate": p.rate,
+            "currency": p.currency,
+            "per": format_duration(p.per_seconds),
+            "allowance": format_duration(p.allowance_seconds) if p.allowance_seconds else None,
+            "cap": p.cap,
+            "period": None if p.period == "month" else p.period,
+            "rounding": None if p.rounding is m.PenaltyRounding.EXACT else p.rounding.value,
+        }
+    )
+
+
 def _agreement(a: m.Agreement) -> dict[str, Any]:
     versions = []
     for v in a.versions:
@@ -323,8 +338,12 @@ def _agreement(a: m.Agreement) -> dict[str, Any]:
                     if v.credit_schedule is None
                     else {
                         "cap": v.credit_schedule.cap,
-                        "tiers": [{"below": t.below, "credit": t.credit} for t in v.credit_schedule.tiers],
+                        "tiers": [
+                            _compact({"below": t.below, "atLeast": t.at_least, "credit": t.credit})
+                            for t in v.credit_schedule.tiers
+                        ],
                     },
+                    "penalties": [_penalty(p) for p in v.penalties],
                     "notes": v.notes,
                     "objectives": [_objective(o) for o in v.objectives],
                 }

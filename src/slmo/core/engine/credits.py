@@ -30,9 +30,11 @@ _CENT = Decimal("0.01")
 
 
 def applied_tier(tiers: tuple[CreditTier, ...], attainment: float) -> CreditTier | None:
-    """The tier that applies to ``attainment``: of those it is strictly below, the one with
-    the largest credit (on a tie, the lowest edge)."""
-    applicable = [t for t in tiers if attainment < t.below]
+    """The tier that applies to ``attainment``: of those it is strictly below (and at or above
+    the lower edge of, when a tier names one), the one with the largest credit (on a tie, the
+    lowest edge). A schedule that passed the document's checks has its tiers ordered, without
+    overlaps or gaps, so this is the band the attainment falls in."""
+    applicable = [t for t in tiers if t.covers(attainment)]
     if not applicable:
         return None
     return max(applicable, key=lambda t: (t.credit, -t.below))

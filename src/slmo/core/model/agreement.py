@@ -54,10 +54,15 @@ def can_transition(current: VersionState, target: VersionState) -> bool:
 
 @dataclass(frozen=True, kw_only=True)
 class CreditTier:
-    """Attainment strictly below ``below`` earns ``credit``, a fraction of the period's charge."""
+    """Attainment strictly below ``below`` (and at least ``at_least``, when the tier names its
+    lower edge) earns ``credit``, a fraction of the period's charge."""
 
     below: float
     credit: float
+    at_least: float | None = None
+
+    def covers(self, attainment: float) -> bool:
+        return attainment < self.below and (self.at_least is None or attainment >= self.at_least)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,8 +74,32 @@ class CreditSchedule:
     cap: float = 1.0
 
     def credit_for(self, attainment: float) -> float:
-        applicable = [t.credit for t in self.tiers if attainment < t.below]
+        applicable = [t.credit for t in self.tiers if t.covers(attainment)]
         return min(max(applicable, default=0.0), self.cap)
+
+
+class PenaltyRounding(StrEnum):
+    """How a part of a unit of breach time is charged: pro rata, or as a whole unit."""
+
+    EXACT = "exact"
+    UP = "up"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketPenalty:
+    """A penalty on a ticket objective of the version: ``rate`` (in ``currency``) for each
+    ``per_seconds`` of breach time on the objective's clock (business time for the business
+    and working-day units) beyond ``allowance_seconds`` a period, at most ``cap`` a period
+    (``docs/formulas.md`` section 13)."""
+
+    objective: str
+    rate: float
+    currency: str
+    per_seconds: int = 3600
+    allowance_seconds: int = 0
+    cap: float | None = None
+    period: str = "month"
+    rounding: PenaltyRounding = PenaltyRounding.EXACT
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,6 +128,7 @@ class AgreementVersion:
     objectives: tuple[Objective, ...] = ()
     credit_schedule: CreditSchedule | None = None
     charge: Charge | None = None
+    penalties: tuple[TicketPenalty, ...] = ()
     review: ReviewCadence | None = None
     notes: str | None = None
 

@@ -36,3 +36,33 @@ class CreditCalculation:
     @property
     def due(self) -> bool:
         return self.due_share > 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PenaltyCalculation:
+    """The penalty one period's late tickets earn under a ``TicketPenalty``.
+
+    ``breach_seconds`` is the breach time the tickets of the objective accrued in the period
+    (``tickets`` of them accrued some), on the objective's clock; the first
+    ``allowance_seconds`` are free, the rest (``billable_seconds``) is ``units`` of
+    ``per_seconds`` each (rounded up to whole units when the penalty says so), charged at
+    ``rate``. ``raw_amount`` is before the cap, ``amount`` after it, to the cent.
+    """
+
+    objective: str
+    tickets: int
+    breach_seconds: int
+    allowance_seconds: int
+    billable_seconds: int
+    per_seconds: int
+    units: Decimal
+    rate: Decimal
+    currency: str
+    raw_amount: Decimal
+    cap: Decimal | None
+    capped: bool
+    amount: Decimal
+
+    @property
+    def due(self) -> bool:
+        return self.amount > 0
