@@ -70,6 +70,7 @@ from slmo.core.model import (
     Window,
     WindowUnit,
 )
+from slmo.core.model.procedure import Procedure, ProcedureKind
 from slmo.core.ports import UnitOfWork
 from slmo.store.engine import make_engine, sqlite_url_for, upgrade
 from slmo.store.memory import MemoryStore
@@ -372,4 +373,14 @@ def catalogue_objects() -> list[CatalogueObject]:
             alert_when_no_data=True,
         ),
         _payments_agreement(),
+        Procedure(
+            name="payments-runbook",
+            display_name=_text("Payments runbook", "دليل تشغيل المدفوعات"),
+            kind=ProcedureKind.RUNBOOK,
+            owner="platform-team",
+            review=ReviewCadence(months=6),
+            services=("payments", "identity"),
+            next_review=dt.date(2027, 3, 1),
+            location="https://wiki.example/runbooks/payments",
+        ),
     ]

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from slmo.core import model as m
 from slmo.core.model.kinds import CatalogueObject
+from slmo.core.model.procedure import Procedure
 from slmo.i18n import gettext
 
 Column = tuple[str, Callable[[CatalogueObject, str], str]]
@@ -59,6 +60,17 @@ def _agreement(obj: CatalogueObject, lang: str) -> list[str]:
     return [gettext(f"agreement_kind.{obj.kind.value}", lang), parties, ", ".join(obj.services), version, objectives]
 
 
+def _procedure(obj: CatalogueObject, lang: str) -> list[str]:
+    assert isinstance(obj, Procedure)
+    return [
+        gettext(f"procedure_kind.{obj.kind.value}", lang),
+        obj.owner,
+        ", ".join(obj.services),
+        gettext("cli.every_months", lang, months=obj.review.months),
+        "" if obj.next_review is None else obj.next_review.isoformat(),
+    ]
+
+
 def _generic(obj: CatalogueObject, lang: str) -> list[str]:
     if isinstance(obj, m.DataSource):
         return [obj.type]
@@ -81,6 +93,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "AlertCondition": ("severity", "condition"),
     "NotificationTarget": ("target",),
     "AlertPolicy": ("conditions", "notification_targets"),
+    "Procedure": ("kind", "owner", "services", "review", "next_review"),
 }
 
 ROWS: dict[str, Callable[[CatalogueObject, str], list[str]]] = {
@@ -89,6 +102,7 @@ ROWS: dict[str, Callable[[CatalogueObject, str], list[str]]] = {
     "Calendar": _calendar,
     "Indicator": _indicator,
     "Agreement": _agreement,
+    "Procedure": _procedure,
 }
 
 

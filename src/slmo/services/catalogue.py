@@ -6,6 +6,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import logging
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from slmo.core.model.agreement import Agreement, lifecycle_violations
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.kinds import KIND_ORDER, CatalogueObject, kind_of
 from slmo.core.model.plain import to_plain
+from slmo.core.model.procedure import Procedure
 from slmo.core.model.references import broken_references, referrers
 from slmo.core.ports import Clock, LoadedObject, SpecCodec, UnitOfWorkFactory
 from slmo.errors import ConflictError, NotFoundError, PreconditionFailedError, Problem, SpecError
@@ -56,7 +58,9 @@ class CatalogueService:
         """Documents read and checked, references included (against the files and the store)."""
         loaded = self._codec.load_paths(paths)
         with self._uow() as uow:
-            self._check_references(loaded, {(kind_of(o), o.name): o for o in uow.catalogue.list()})
+            stored = {(kind_of(o), o.name): o for o in uow.catalogue.list()}
+            self._check_references(loaded, stored)
+            self._check_review_dates(loaded, stored, self._clock.now().date())
         return loaded
 
     @staticmethod
@@ -108,6 +112,33 @@ class CatalogueService:
         if problems:
             raise SpecError(problems)
 
+    @staticmethod
+    def _check_review_dates(
+        loaded: Sequence[LoadedObject], stored: Mapping[tuple[str, str], CatalogueObject], today: dt.date
+    ) -> None:
+        """A procedure's ``nextReview`` may not be set to a day already past; one stored before
+        and left unchanged may be (its review is overdue, which is what the schedule says)."""
+        problems: list[Problem] = []
+        for item in loaded:
+            obj = item.obj
+            if not isinstance(obj, Procedure) or obj.next_review is None or obj.next_review >= today:
+                continue
+            before = stored.get(("Procedure", obj.name))
+            if isinstance(before, Procedure) and before.next_review == obj.next_review:
+                continue
+            problems.append(
+                Problem(
+                    item.location_of("nextReview"),
+                    "spec.nextReview",
+                    f"the next review date {obj.next_review.isoformat()} is in the past (today is "
+                    f"{today.isoformat()}); give today or a later day",
+                    key="spec.review_in_past",
+                    args={"date": obj.next_review.isoformat(), "today": today.isoformat()},
+                )
+            )
+        if problems:
+            raise SpecError(problems)
+
     # -- writing -------------------------------------------------------------------------
 
     def apply(
@@ -133,6 +164,7 @@ class CatalogueService:
             self._check_references(ordered, stored)
             self._check_lifecycles(ordered, stored)
             now = self._clock.now()
+            self._check_review_dates(ordered, stored, now.date())
             for item in ordered:
                 obj = item.obj
                 kind = kind_of(obj)

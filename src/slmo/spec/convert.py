@@ -14,6 +14,7 @@ from dateutil.rrule import rrulestr
 from pydantic_core import PydanticCustomError
 
 from slmo.core import model as m
+from slmo.core.model.procedure import Procedure, ProcedureKind
 from slmo.spec import documents as d
 from slmo.spec.fields import Texts, parse_time_range
 
@@ -145,6 +146,20 @@ def to_model(doc: d.Document) -> tuple[m.CatalogueObject, list[Finding]]:
         )
     elif isinstance(doc, d.AgreementDocument):
         obj = _agreement(doc, common, findings)
+    elif isinstance(doc, d.ProcedureDocument):
+        ps = doc.spec
+        obj = Procedure(
+            **common,
+            kind=ProcedureKind(ps.type),
+            owner=ps.owner,
+            review=m.ReviewCadence(months=ps.review.everyMonths),
+            services=tuple(ps.services),
+            next_review=ps.nextReview,
+            location=ps.location,
+            description=_text(ps.description),
+            labels=dict(meta.labels),
+            annotations=dict(meta.annotations),
+        )
     else:  # pragma: no cover - the discriminated union admits nothing else
         raise TypeError(type(doc).__name__)
     return obj, findings

@@ -704,6 +704,26 @@ class AgreementDocument(Document):
     spec: AgreementSpec
 
 
+# -- operational procedures -----------------------------------------------------------------
+
+
+class ProcedureSpec(Strict):
+    type: Literal["runbook", "tool", "facility"]
+    owner: Name = Field(description="the party accountable for it, told when its review is due")
+    services: list[Name] = Field(default_factory=list, description="the services it supports")
+    review: ReviewSpec
+    nextReview: dt.date | None = Field(
+        default=None, description="the next review date (not in the past); else one cadence after it is registered"
+    )
+    location: str | None = Field(default=None, description="where it is kept: a URL, a room")
+    description: Text | None = None
+
+
+class ProcedureDocument(Document):
+    kind: Literal["Procedure"]
+    spec: ProcedureSpec
+
+
 AnyDocument = Annotated[
     PartyDocument
     | ServiceDocument
@@ -713,7 +733,8 @@ AnyDocument = Annotated[
     | AlertConditionDocument
     | NotificationTargetDocument
     | AlertPolicyDocument
-    | AgreementDocument,
+    | AgreementDocument
+    | ProcedureDocument,
     Field(discriminator="kind"),
 ]
 
@@ -727,4 +748,5 @@ DOCUMENT_CLASSES: dict[str, type[Document]] = {
     "NotificationTarget": NotificationTargetDocument,
     "AlertPolicy": AlertPolicyDocument,
     "Agreement": AgreementDocument,
+    "Procedure": ProcedureDocument,
 }

@@ -10,6 +10,7 @@ from slmo.core import model as m
 from slmo.core.model.duration import format_duration
 from slmo.core.model.kinds import kind_of
 from slmo.core.model.probe import DEFAULT_PROBE_TIMEOUT_SECONDS
+from slmo.core.model.procedure import Procedure
 
 _BUDGETING_WORDS = {
     m.BudgetingMethod.OCCURRENCES: "occurrences",
@@ -121,6 +122,18 @@ def _spec(obj: m.CatalogueObject) -> dict[str, Any]:
                 "escalateAfter": None
                 if obj.escalate_after_seconds is None
                 else format_duration(obj.escalate_after_seconds),
+                "description": _text(obj.description),
+            }
+        )
+    if isinstance(obj, Procedure):
+        return _compact(
+            {
+                "type": obj.kind.value,
+                "owner": obj.owner,
+                "services": list(obj.services),
+                "review": {"everyMonths": obj.review.months},
+                "nextReview": obj.next_review,
+                "location": obj.location,
                 "description": _text(obj.description),
             }
         )

@@ -10,9 +10,19 @@ from slmo.core.model.alerting import AlertCondition, AlertPolicy, NotificationTa
 from slmo.core.model.calendar import Calendar
 from slmo.core.model.catalogue import Party, Service
 from slmo.core.model.indicator import DataSource, Indicator
+from slmo.core.model.procedure import Procedure
 
 CatalogueObject: TypeAlias = (
-    Party | Service | Calendar | DataSource | Indicator | AlertCondition | NotificationTarget | AlertPolicy | Agreement
+    Party
+    | Service
+    | Calendar
+    | DataSource
+    | Indicator
+    | AlertCondition
+    | NotificationTarget
+    | AlertPolicy
+    | Agreement
+    | Procedure
 )
 
 # Order matters: an object may only refer to kinds listed before it, so applying and
@@ -27,6 +37,7 @@ KIND_CLASSES: Mapping[str, type[CatalogueObject]] = {
     "NotificationTarget": NotificationTarget,
     "AlertPolicy": AlertPolicy,
     "Agreement": Agreement,
+    "Procedure": Procedure,
 }
 
 KIND_ORDER: tuple[str, ...] = tuple(KIND_CLASSES)

@@ -10,6 +10,7 @@ from slmo.core.model.alerting import AlertPolicy
 from slmo.core.model.catalogue import Party, PartyType, Service
 from slmo.core.model.indicator import Indicator, MetricQuery
 from slmo.core.model.kinds import CatalogueObject, kind_of
+from slmo.core.model.procedure import Procedure
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,10 @@ def references_of(obj: CatalogueObject) -> Iterator[Reference]:
                 yield from ref(f"{base}.calendar", "Calendar", objective.calendar)
                 for ai, policy in enumerate(objective.alert_policies):
                     yield from ref(f"{base}.alertPolicies[{ai}]", "AlertPolicy", policy)
+    elif isinstance(obj, Procedure):
+        yield from ref("owner", "Party", obj.owner)
+        for i, s in enumerate(obj.services):
+            yield from ref(f"services[{i}]", "Service", s)
 
 
 def broken_references(
