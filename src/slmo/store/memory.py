@@ -397,6 +397,7 @@ class MemoryUnitOfWork:
                 tx.check(key)
             self._users.check()
             self._alerts.check()
+            self._negotiation.check()
             for key, stored in tx.changes.items():
                 if stored is None:
                     db.objects.pop(key, None)

@@ -1,7 +1,11 @@
 """The negotiation record: the ``NegotiationLog`` port over SQLAlchemy.
 
 One row per step (``core.model.negotiation``), appended in the order taken and never changed,
-written in the same transaction as the agreement version the step changes. The row class lives
+written in the same transaction as the agreement version the step changes. ``seq`` numbers
+the steps of one agreement (1, 2, ...) and is unique with it: two transactions that take a step
+on the same agreement at once both number theirs ``n + 1``, and the second one to commit is
+refused (``ConflictError``) instead of recording, say, two approvals that each saw the other
+missing and so left the version proposed. The row class lives
 here, registered on ``Base.metadata`` (the migrations' ``env.py`` imports this module for it;
 revision 0012 creates the table).
 """
@@ -12,7 +16,7 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Index, Integer, String, Text, select
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from slmo.core.model.agreement import VersionState
@@ -25,10 +29,11 @@ from slmo.store.schema import NAME_LENGTH, Base
 
 class NegotiationStepRow(Base):
     __tablename__ = "negotiation_steps"
-    __table_args__ = (Index(None, "agreement", "version"),)
+    __table_args__ = (UniqueConstraint("agreement", "seq"), Index(None, "agreement", "version"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     agreement: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    seq: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer)
     step: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16))
@@ -61,9 +66,10 @@ def step_of(row: NegotiationStepRow) -> NegotiationStep:
     )
 
 
-def row_of(step: NegotiationStep) -> NegotiationStepRow:
+def row_of(step: NegotiationStep, seq: int) -> NegotiationStepRow:
     return NegotiationStepRow(
         agreement=step.agreement,
+        seq=seq,
         version=step.version,
         step=step.kind.value,
         state=step.state.value,
@@ -82,8 +88,17 @@ class SqlNegotiationLog:
         self._session = session
 
     def add(self, steps: Sequence[NegotiationStep]) -> builtins.list[NegotiationStep]:
-        rows = [row_of(s) for s in steps]
         with translated(session_url(self._session), "storing negotiation steps"):
+            last: dict[str, int] = {}
+            rows = []
+            for step in steps:
+                if step.agreement not in last:
+                    query = select(func.max(NegotiationStepRow.seq)).where(
+                        NegotiationStepRow.agreement == step.agreement
+                    )
+                    last[step.agreement] = self._session.scalar(query) or 0
+                last[step.agreement] += 1
+                rows.append(row_of(step, last[step.agreement]))
             self._session.add_all(rows)
             self._session.flush()
         return [step_of(r) for r in rows]

@@ -1,6 +1,8 @@
 """The negotiation record: one row per step taken on an agreement version (drafted, proposed,
 countered, commented, approved, activated, superseded, retired, recorded), with who took it
-for which party, through which interface, when, and the comment.
+for which party, through which interface, when, and the comment. ``seq`` numbers the steps of
+one agreement and is unique with it, so that two steps taken at once on one agreement cannot
+both be recorded.
 
 Revision ID: 0012
 Revises: 0011
@@ -25,6 +27,7 @@ def upgrade() -> None:
         "negotiation_steps",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("agreement", sa.String(length=255), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("step", sa.String(length=32), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
@@ -36,6 +39,7 @@ def upgrade() -> None:
         sa.Column("related", sa.Integer(), nullable=True),
         sa.Column("signatory", sa.String(length=255), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_negotiation_steps")),
+        sa.UniqueConstraint("agreement", "seq", name=op.f("uq_negotiation_steps_agreement_seq")),
     )
     op.create_index(
         op.f("ix_negotiation_steps_agreement_version"), "negotiation_steps", ["agreement", "version"], unique=False
