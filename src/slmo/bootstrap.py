@@ -32,8 +32,11 @@ from slmo.services.catalogue import CatalogueService
 from slmo.services.clock import ClockService
 from slmo.services.delivery import DeliveryService
 from slmo.services.evaluate import EvaluationService
+from slmo.services.evidence import EvidenceService
 from slmo.services.ingest import IngestService
+from slmo.services.integrity import IntegrityService
 from slmo.services.interchange import InterchangeService
+from slmo.services.negotiation import NegotiationService
 from slmo.services.passwords import Passwords
 from slmo.services.probes import ProbeService
 from slmo.services.prometheus_rules import PrometheusRulesService
@@ -76,6 +79,9 @@ class Slmo:
     alerts: AlertService
     delivery: DeliveryService
     reports: ReportService
+    integrity: IntegrityService
+    negotiation: NegotiationService
+    evidence: EvidenceService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -89,6 +95,8 @@ class Slmo:
             self.tickets,
             self.scheduler,
             alert_log=self.alerts,
+            negotiation_service=self.negotiation,
+            evidence_service=self.evidence,
         )
 
     def close(self) -> None:
@@ -231,6 +239,9 @@ def _wire(
         alerts=alerts,
         delivery=delivery,
         reports=ReportService(uow, evaluation, tickets, calendars, clock, _report_renderer),
+        integrity=IntegrityService(uow),
+        negotiation=NegotiationService(uow, codec, clock),
+        evidence=EvidenceService(uow, evaluation, clock),
         _engine=engine,
     )
 

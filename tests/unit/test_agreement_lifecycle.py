@@ -1,5 +1,8 @@
-"""An agreement's versions kept in git: states only move forward (several steps at once are
-fine), versions are history, and a version once in force is never edited."""
+"""An agreement's versions kept in git: states only move forward, versions are history, a
+version once in force is never edited, and a stored version is proposed, agreed and activated
+by the negotiation only (``tests/unit/test_negotiation.py``): a document may bring a version in
+any state (an agreement made outside slmo), edit a draft, retire a version or supersede the
+one in force."""
 
 from __future__ import annotations
 
@@ -40,10 +43,21 @@ def test_reachable_states() -> None:
     assert reachable(VersionState.RETIRED, VersionState.RETIRED)
 
 
-def test_a_draft_moves_forward_and_may_change(slmo: Slmo, tmp_path: Path) -> None:
+def test_a_draft_may_change_and_be_retired_but_moves_forward_only_by_negotiation(
+    slmo: Slmo, tmp_path: Path
+) -> None:
     apply(slmo, tmp_path, with_state("draft"))
-    apply(slmo, tmp_path, with_state("proposed", target="0.995"))
-    apply(slmo, tmp_path, with_state("active", target="0.995"))
+    apply(slmo, tmp_path, with_state("draft", target="0.995"))
+    # Proposing, agreeing and activating are steps of the negotiation (slmo agreement ...),
+    # each recorded with who took it for which party; a document cannot take them.
+    for state in ("proposed", "agreed", "active"):
+        with pytest.raises(SpecError) as caught:
+            apply(slmo, tmp_path, with_state(state, target="0.995"))
+        assert str(caught.value).endswith(
+            f"spec.versions[0].state: version 1 can become {state} only through the negotiation "
+            "(slmo agreement propose, approve, activate), not by a document"
+        )
+    apply(slmo, tmp_path, with_state("retired", target="0.995"))
 
 
 def test_an_active_version_cannot_go_back(slmo: Slmo, tmp_path: Path) -> None:

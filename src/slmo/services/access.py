@@ -30,7 +30,10 @@ from slmo.services.board import BoardRow, Standing
 from slmo.services.breaches import BreachService
 from slmo.services.catalogue import CatalogueService, Change
 from slmo.services.evaluate import EvaluationService
+from slmo.services.evidence import EvidenceService
 from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, OnError, not_owned
+from slmo.services.negotiation import NegotiationService
+from slmo.services.negotiation_access import NegotiationDesk
 from slmo.services.scheduler import SchedulerService
 from slmo.services.tickets import PriorityFigures, TicketIngestReport, TicketService, TicketTimer
 
@@ -87,9 +90,19 @@ class Access:
     alert_log: AlertService | None = None
     # The interface the audit log names for this principal's writes (``api``, ``web``).
     interface: str = "api"
+    negotiation_service: NegotiationService | None = None
+    evidence_service: EvidenceService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
+
+    def negotiation(self) -> NegotiationDesk:
+        """Negotiating agreements as this principal may (``services.negotiation_access``)."""
+        if self.negotiation_service is None or self.evidence_service is None:
+            raise ValueError("no negotiation service is wired")
+        return NegotiationDesk(
+            self.principal, self.negotiation_service, self.evidence_service, self._reach, self.interface
+        )
 
     def _actor(self) -> Actor:
         return dataclasses.replace(actor_of(self.principal), interface=self.interface)

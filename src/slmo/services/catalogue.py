@@ -17,6 +17,7 @@ from typing import Any
 from slmo.core.model.agreement import Agreement, lifecycle_violations
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.kinds import KIND_ORDER, CatalogueObject, kind_of
+from slmo.core.model.negotiation import Participant, document_steps, document_violations
 from slmo.core.model.plain import to_plain
 from slmo.core.model.procedure import Procedure
 from slmo.core.model.references import broken_references, referrers
@@ -99,7 +100,9 @@ class CatalogueService:
         for item in loaded:
             before = stored.get(("Agreement", item.obj.name))
             if isinstance(item.obj, Agreement) and isinstance(before, Agreement):
-                for violation in lifecycle_violations(before, item.obj):
+                # The life cycle's own rules, then what only the negotiation may do (propose,
+                # agree, activate; change proposed or agreed terms).
+                for violation in lifecycle_violations(before, item.obj) or document_violations(before, item.obj):
                     problems.append(
                         Problem(
                             item.location_of(violation.field),
@@ -177,6 +180,11 @@ class CatalogueService:
                 if dry_run:
                     continue
                 uow.catalogue.put(obj)
+                if isinstance(obj, Agreement):
+                    # The versions a document brings or closes, in the negotiation record too.
+                    who = Participant(actor=actor.name, interface=actor.interface)
+                    before_agreement = before if isinstance(before, Agreement) else None
+                    uow.negotiation.add(document_steps(before_agreement, obj, who, now))
                 uow.audit.record(
                     AuditEntry(
                         at=now,

@@ -378,18 +378,19 @@ class EvaluationService:
         with self._uow() as uow:
             probe = self._clock.now()
             targets = self.targets(uow, probe, objective)
-            results: list[ObjectiveEvaluation] = []
-            for target in targets:
-                span = named_period(period, target.time_zone, week_start=target.week_start)
-                unit = period_unit(period)
-                whole = dataclasses.replace(
-                    target.objective,
-                    window=Window(length=1, unit=unit, rolling=False, time_zone=target.time_zone),
-                )
-                # The last second of the period: every bucket of it counts, none of the next.
-                at = span.end - 1
-                results.append(self.evaluate_target(uow, dataclasses.replace(target, objective=whole), at))
-            return results
+            return [self.over_period(uow, target, period) for target in targets]
+
+    def over_period(self, uow: UnitOfWork, target: Target, period: str, *, top: int = 5) -> ObjectiveEvaluation:
+        """``target`` over the named ``period``, in its own time zone: its window replaced by the
+        period's calendar unit, evaluated at the period's last second (every bucket of it
+        counts, none of the next). ``history`` is this for the objectives in force; a proposed
+        objective's evidence (``services.evidence``) is this for a version not in force."""
+        span = named_period(period, target.time_zone, week_start=target.week_start)
+        whole = dataclasses.replace(
+            target.objective,
+            window=Window(length=1, unit=period_unit(period), rolling=False, time_zone=target.time_zone),
+        )
+        return self.evaluate_target(uow, dataclasses.replace(target, objective=whole), span.end - 1, top=top)
 
     def evaluations(
         self,

@@ -82,11 +82,23 @@ def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[F
 
 # -- edits: the same paths, to change a version's document ------------------------------------
 
-# One step of a path: a key (or an item's name), or ``[i]`` for an index.
 _ALTERNATIVES = {"target": "targetPercent", "targetPercent": "target"}
 
 
+class EditPathError(ValueError):
+    """A path that names nothing in the version: ``code`` (``bad_index``, ``no_item``,
+    ``no_name``, ``name_a_field``, ``no_fields``, ``empty``) and ``where`` (the path up to the
+    part that failed) say what, for the translation layer."""
+
+    def __init__(self, message: str, code: str, where: str, part: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.where = where
+        self.part = part
+
+
 def _steps(path: str) -> list[str | int]:
+    """The parts of a path: keys (or an item's name) and ``[i]`` indexes."""
     found: list[str | int] = []
     for part in path.split("."):
         name, _, rest = part.partition("[")
@@ -95,11 +107,11 @@ def _steps(path: str) -> list[str | int]:
         while rest:
             index, _, rest = rest.partition("]")
             if not index.isdigit():
-                raise ValueError(f"{index!r} is not an index")
+                raise EditPathError(f"{index!r} is not an index", "bad_index", path, index)
             found.append(int(index))
             rest = rest.removeprefix("[")
     if not found:
-        raise ValueError("an empty path")
+        raise EditPathError("the path is empty", "empty", path)
     return found
 
 
@@ -108,8 +120,8 @@ def with_edit(document: Mapping[str, Any], path: str, value: Any) -> dict[str, A
 
     Paths are those of ``field_changes``: ``objectives.availability.target``,
     ``credits.tiers[0].credit``, ``effective.from``. A missing last key is added (a field the
-    document leaves at its default); a missing objective, tier or parent is a ``ValueError``
-    that says which part. Setting ``target`` drops ``targetPercent`` beside it, and the other
+    document leaves at its default); a missing objective or tier is an ``EditPathError`` that
+    says which part. Setting ``target`` drops ``targetPercent`` beside it, and the other
     way round, since a document gives one of the two.
     """
     top: dict[str, Any] = copy.deepcopy(dict(document))
@@ -120,7 +132,7 @@ def with_edit(document: Mapping[str, Any], path: str, value: Any) -> dict[str, A
         where = ".".join(str(s) for s in steps[: depth + 1])
         if isinstance(step, int):
             if not isinstance(here, list) or not 0 <= step < len(here):
-                raise ValueError(f"{where}: there is no item {step}")
+                raise EditPathError(f"there is no item {step} here", "no_item", where, str(step))
             if last:
                 here[step] = value
             else:
@@ -129,13 +141,13 @@ def with_edit(document: Mapping[str, Any], path: str, value: Any) -> dict[str, A
         if isinstance(here, list):
             named = [item for item in here if isinstance(item, Mapping) and item.get("name") == step]
             if not named:
-                raise ValueError(f"{where}: there is no {step!r}")
+                raise EditPathError(f"there is no {step!r} here", "no_name", where, step)
             if last:
-                raise ValueError(f"{where}: name a field of {step!r}")
+                raise EditPathError(f"name a field of {step!r}", "name_a_field", where, step)
             here = named[0]
             continue
         if not isinstance(here, dict):
-            raise ValueError(f"{where}: {steps[depth - 1]!r} has no fields")
+            raise EditPathError(f"{steps[depth - 1]!r} has no fields", "no_fields", where, str(steps[depth - 1]))
         if last:
             here[step] = value
             alternative = _ALTERNATIVES.get(step)
