@@ -12,7 +12,8 @@
     ├── PermissionDeniedError      the caller's role does not allow the operation        exit 7
     ├── AuthenticationError        no token, or one that is unknown, expired or revoked  exit 7
     ├── PreconditionFailedError    a write based on a revision that is no longer current exit 5
-    └── SourceError                a metrics source (Prometheus ...) cannot be read      exit 8
+    ├── SourceError                a metrics source (Prometheus ...) cannot be read      exit 8
+    └── IntegrityError             a hash chain does not verify: a record was tampered   exit 9
 
 The CLI maps this tree to exit codes in one place (``cli/errors.py``), the API to HTTP
 status codes in one place. Messages are English here; the translation layer renders
@@ -142,3 +143,11 @@ class SourceError(SlmoError):
 
     exit_code = 8
     key = "error.source"
+
+
+class IntegrityError(SlmoError):
+    """A hash chain (the audit log, the closed periods) does not verify: a record was changed,
+    deleted, reordered or added behind slmo's back. The message names the first bad record."""
+
+    exit_code = 9
+    key = "error.integrity"

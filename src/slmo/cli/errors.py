@@ -11,6 +11,7 @@
 | 6    | the database failed or its schema is not current          |
 | 7    | permission denied                                         |
 | 8    | a metrics source (Prometheus ...) could not be read       |
+| 9    | a tamper-evident record does not verify (`audit verify`)  |
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import typer
 
 from slmo.cli import catalogue, evaluation, reports
 from slmo.cli.alerts import alerts_app
+from slmo.cli.audit import audit_app
 from slmo.cli.clock import clock_app
 from slmo.cli.context import CliContext
 from slmo.cli.database import db_app
@@ -59,7 +60,7 @@ app.command()(catalogue.get)
 app.add_typer(export_app, name="export")
 app.command()(catalogue.schema)
 app.command()(catalogue.delete)
-app.command()(catalogue.audit)
+app.add_typer(audit_app, name="audit")
 app.command()(evaluation.status)
 app.command()(evaluation.evaluate)
 app.command()(evaluation.history)

@@ -18,15 +18,19 @@ from numpy.typing import NDArray
 from slmo.core.model.alerts import Alert, AlertStatus, DeliveryStatus, Notification
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token, User, WebSession
+from slmo.core.model.chain import ChainHead, ChainLink
 from slmo.core.model.calendar import Calendar, TimeRange
+from slmo.core.model.improvement import ActionStatus, ImprovementAction
 from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.negotiation import NegotiationStep
+from slmo.core.model.period_close import ClosedPeriod
 from slmo.core.model.probe import ProbeResult, ProbeSpec
 from slmo.core.model.report import Report
 from slmo.core.model.results import ObjectiveEvaluation
+from slmo.core.model.review import Review
 from slmo.core.model.ticket import Ticket
 from slmo.errors import Location, Problem
 
@@ -202,6 +206,67 @@ class AuditLog(Protocol):
         """Entries, oldest first, optionally for one object (newest ``limit`` when given, past
         the newest ``offset``: pages from the newest back)."""
         ...
+
+    def chain(self) -> Iterator[ChainLink]:
+        """Every entry in order of its position in the hash chain, with its stored link
+        (``core.model.chain``); read lazily, inside the unit of work."""
+        ...
+
+    def chain_head(self) -> ChainHead: ...
+
+
+class ReviewRepository(Protocol):
+    """Reviews of agreements and procedures, by id; never changed once recorded."""
+
+    def add(self, review: Review) -> Review:
+        """Store a new review; it comes back with its id."""
+        ...
+
+    def get(self, review_id: int) -> Review | None: ...
+
+    def list(self, *, subject_kind: str | None = None, subject: str | None = None) -> list[Review]:
+        """Reviews of one kind of subject (and one subject), by date then id."""
+        ...
+
+
+class ActionRepository(Protocol):
+    """The improvement register: actions by id, each change based on the revision read."""
+
+    def add(self, action: ImprovementAction) -> ImprovementAction:
+        """Store a new action; it comes back with its id and revision 1."""
+        ...
+
+    def update(self, action: ImprovementAction) -> ImprovementAction:
+        """Store a changed action over the one of its id; ``ConflictError`` when the stored one
+        is no longer at ``action.revision``. The revision grows."""
+        ...
+
+    def get(self, action_id: int) -> ImprovementAction | None: ...
+
+    def list(self, *, statuses: Collection[ActionStatus] | None = None) -> list[ImprovementAction]:
+        """Actions by id, of the ``statuses`` given (all when ``None``)."""
+        ...
+
+
+class PeriodCloseRepository(Protocol):
+    """Closed periods: one per agreement, objective and period, in a hash chain."""
+
+    def add(self, closed: ClosedPeriod) -> ClosedPeriod | None:
+        """Store and chain a closed period; ``None``, and nothing stored, when that period of
+        that objective is closed already."""
+        ...
+
+    def get(self, agreement: str, objective: str, period: str) -> ClosedPeriod | None: ...
+
+    def list(self, *, agreement: str | None = None, objective: str | None = None) -> list[ClosedPeriod]:
+        """Closed periods in the order they were closed."""
+        ...
+
+    def chain(self) -> Iterator[ChainLink]:
+        """Every closed period in order of position, with its stored link."""
+        ...
+
+    def chain_head(self) -> ChainHead: ...
 
 
 class TokenRepository(Protocol):
@@ -424,6 +489,9 @@ class UnitOfWork(Protocol):
     probe_results: ProbeResultRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    reviews: ReviewRepository
+    actions: ActionRepository
+    period_closes: PeriodCloseRepository
     negotiation: NegotiationLog
 
     def __enter__(self) -> Self: ...

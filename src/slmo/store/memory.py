@@ -23,16 +23,18 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token
+from slmo.core.model.chain import ChainHead, ChainLink
 from slmo.core.model.kinds import CatalogueObject
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.ports import (
+    ActionRepository,
     AlertRepository,
     AuditLog,
     CatalogueRepository,
@@ -41,7 +43,9 @@ from slmo.core.ports import (
     MeasurementRepository,
     NegotiationLog,
     NotificationRepository,
+    PeriodCloseRepository,
     ProbeResultRepository,
+    ReviewRepository,
     StoredEvaluation,
     TicketRepository,
     TokenRepository,
@@ -64,6 +68,13 @@ from slmo.store.memory_alerts import MemoryAlertRepository, MemoryNotificationRe
 from slmo.store.memory_auth import MemoryUserRepository, MemoryWebSessionRepository, StoredAuth
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_negotiation import MemoryNegotiationLog, StoredNegotiation
+from slmo.store.memory_records import (
+    MemoryActionRepository,
+    MemoryPeriodCloseRepository,
+    MemoryReviewRepository,
+    StoredRecords,
+    audit_head,
+)
 from slmo.store.memory_tickets import MemoryTicketRepository, StoredTickets
 from slmo.store.probes import MemoryProbeResultRepository, StoredProbes
 
@@ -97,6 +108,7 @@ class MemoryStore:
     auth: StoredAuth = field(default_factory=StoredAuth)
     probes: StoredProbes = field(default_factory=StoredProbes)
     alerts: StoredAlerts = field(default_factory=StoredAlerts)
+    records: StoredRecords = field(default_factory=StoredRecords)
     negotiation: StoredNegotiation = field(default_factory=StoredNegotiation)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -243,6 +255,14 @@ class MemoryAuditLog:
             everything = [*self._tx.store.audit, *self._tx.audit]
         return max((e.id or 0 for e in everything), default=0)
 
+    def chain(self) -> Iterator[ChainLink]:
+        with self._tx.store.lock:
+            committed = list(self._tx.store.audit)
+        return self._tx.store.records.audit_chain(committed)
+
+    def chain_head(self) -> ChainHead:
+        return audit_head(self._tx.store.records)
+
     def list(
         self, *, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
     ) -> builtins.list[AuditEntry]:
@@ -350,6 +370,9 @@ class MemoryUnitOfWork:
     probe_results: ProbeResultRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    reviews: ReviewRepository
+    actions: ActionRepository
+    period_closes: PeriodCloseRepository
     negotiation: NegotiationLog
 
     def __init__(self, store: MemoryStore | None = None) -> None:
@@ -375,6 +398,12 @@ class MemoryUnitOfWork:
         self.alerts = self._alerts
         self._notifications = MemoryNotificationRepository(self.store.alerts)
         self.notifications = self._notifications
+        self._reviews = MemoryReviewRepository(self.store.records)
+        self.reviews = self._reviews
+        self._actions = MemoryActionRepository(self.store.records)
+        self.actions = self._actions
+        self._period_closes = MemoryPeriodCloseRepository(self.store.records)
+        self.period_closes = self._period_closes
         self._negotiation = MemoryNegotiationLog(self.store.negotiation)
         self.negotiation = self._negotiation
 
@@ -397,6 +426,8 @@ class MemoryUnitOfWork:
                 tx.check(key)
             self._users.check()
             self._alerts.check()
+            self._actions.check()
+            self._period_closes.check()
             self._negotiation.check()
             for key, stored in tx.changes.items():
                 if stored is None:
@@ -404,6 +435,7 @@ class MemoryUnitOfWork:
                 else:
                     db.objects[key] = stored
             db.audit.extend(tx.audit)
+            db.records.link_audit(tx.audit)
             tx.measurements.commit_into(db.measurements)
             for evaluation_key, (row_id, document) in tx.evaluations.items():
                 # Someone else may have stored the same key meanwhile: the upsert keeps their row.
@@ -417,6 +449,10 @@ class MemoryUnitOfWork:
             self._probe_results.commit()
             self._alerts.commit()
             self._notifications.commit()
+            with db.records.lock:
+                self._reviews.commit()
+                self._actions.commit()
+                self._period_closes.commit()
             self._negotiation.commit()
         tx.clear()
 
@@ -430,4 +466,7 @@ class MemoryUnitOfWork:
         self._probe_results.rollback()
         self._alerts.rollback()
         self._notifications.rollback()
+        self._reviews.rollback()
+        self._actions.rollback()
+        self._period_closes.rollback()
         self._negotiation.rollback()

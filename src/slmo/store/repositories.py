@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import URL, func, select
 from sqlalchemy.orm import Session
 
 from slmo.core.model.audit import AuditEntry
+from slmo.core.model.chain import AUDIT_CHAIN, ChainHead, ChainLink, audit_content
 from slmo.core.model.kinds import CatalogueObject, kind_of
+from slmo.store.chains import append_link, read_head
 from slmo.store.convert import (
     audit_entry_from,
     audit_row_from,
@@ -116,7 +118,8 @@ class SqlCatalogueRepository:
 
 
 class SqlAuditLog:
-    """The audit trail: entries are only ever added."""
+    """The audit trail: entries are only ever added, each chained to the one before it
+    (``store.chains``) in the transaction that records it."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -128,8 +131,32 @@ class SqlAuditLog:
 
     def record(self, entry: AuditEntry) -> None:
         # No flush: entries are written with the rest of the unit of work at commit, and a
-        # list() in the same unit of work autoflushes first.
-        self._session.add(audit_row_from(entry))
+        # list() in the same unit of work autoflushes first. The chain's head moves now, and
+        # its lock is held until then.
+        row = audit_row_from(entry)
+        with translated(session_url(self._session), "chaining the audit log"):
+            row.seq, row.prev_hash, row.hash = append_link(
+                self._session, AUDIT_CHAIN, lambda seq: audit_content(audit_entry_from(row), seq)
+            )
+        self._session.add(row)
+
+    def chain(self) -> Iterator[ChainLink]:
+        """Every entry in order of position, with its stored link, read a thousand at a time."""
+        statement = select(AuditRow).order_by(AuditRow.seq).execution_options(yield_per=1000)
+        with translated(session_url(self._session), "reading the audit log's chain"):
+            rows = self._session.scalars(statement)
+            try:
+                for row in rows:
+                    content = audit_content(audit_entry_from(row), row.seq)
+                    yield ChainLink(row.seq, row.id, content, row.prev_hash, row.hash)
+            finally:
+                # A walk stopped at the first bad record leaves the cursor open (a server-side
+                # one on PostgreSQL): close it while the transaction is still there.
+                rows.close()
+
+    def chain_head(self) -> ChainHead:
+        with translated(session_url(self._session), "reading the audit log's chain"):
+            return read_head(self._session, AUDIT_CHAIN)
 
     def list(
         self, *, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0

@@ -66,10 +66,11 @@ class CatalogueRow(Base):
 
 
 class AuditRow(Base):
-    """One entry of the audit trail; never updated, never deleted by slmo."""
+    """One entry of the audit trail; never updated, never deleted by slmo. ``seq``, ``prev_hash``
+    and ``hash`` chain the entries (``core.model.chain``, ``store.chains``)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "kind", "name"),)
+    __table_args__ = (Index(None, "kind", "name"), UniqueConstraint("seq"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
@@ -80,6 +81,9 @@ class AuditRow(Base):
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     before: Mapped[dict[str, Any] | None] = mapped_column(json_document(none_as_null=True), nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(json_document(none_as_null=True), nullable=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"AuditRow({self.id}: {self.action} {self.kind}/{self.name} by {self.actor})"

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from slmo.core.ports import (
+    ActionRepository,
     AlertRepository,
     AuditLog,
     CatalogueRepository,
@@ -25,7 +26,9 @@ from slmo.core.ports import (
     MeasurementRepository,
     NegotiationLog,
     NotificationRepository,
+    PeriodCloseRepository,
     ProbeResultRepository,
+    ReviewRepository,
     TicketRepository,
     TokenRepository,
     UserRepository,
@@ -39,8 +42,10 @@ from slmo.store.failures import session_url, translated
 from slmo.store.jobs import SqlJobRepository
 from slmo.store.measurements import SqlMeasurementRepository
 from slmo.store.negotiation import SqlNegotiationLog
+from slmo.store.period_closes import SqlPeriodCloseRepository
 from slmo.store.probes import SqlProbeResultRepository
 from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
+from slmo.store.reviews import SqlActionRepository, SqlReviewRepository
 from slmo.store.tickets import SqlTicketRepository
 
 logger = logging.getLogger(__name__)
@@ -68,6 +73,9 @@ class SqlUnitOfWork:
     probe_results: ProbeResultRepository
     alerts: AlertRepository
     notifications: NotificationRepository
+    reviews: ReviewRepository
+    actions: ActionRepository
+    period_closes: PeriodCloseRepository
     negotiation: NegotiationLog
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
@@ -86,6 +94,9 @@ class SqlUnitOfWork:
         self.probe_results = SqlProbeResultRepository(self._session)
         self.alerts = SqlAlertRepository(self._session)
         self.notifications = SqlNotificationRepository(self._session)
+        self.reviews = SqlReviewRepository(self._session)
+        self.actions = SqlActionRepository(self._session)
+        self.period_closes = SqlPeriodCloseRepository(self._session)
         self.negotiation = SqlNegotiationLog(self._session)
 
     def __enter__(self) -> Self:

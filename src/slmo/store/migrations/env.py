@@ -19,11 +19,14 @@ from sqlalchemy import Connection
 
 import slmo.store.auth  # noqa: F401 - registers the api_tokens table on Base.metadata
 from slmo.store.alerts import AlertRow  # noqa: F401 - registers the alerts and notifications tables on Base.metadata
+from slmo.store.chains import ChainHeadRow  # noqa: F401 - registers the hash_chains table on Base.metadata
 from slmo.store.columns import UtcDateTime
 from slmo.store.engine import make_engine
 from slmo.store.jobs import JobRow  # noqa: F401 - registers the jobs table on Base.metadata
 from slmo.store.negotiation import NegotiationStepRow  # noqa: F401 - registers the negotiation_steps table
+from slmo.store.period_closes import PeriodCloseRow  # noqa: F401 - registers the period_closes table
 from slmo.store.probes import ProbeResultRow  # noqa: F401 - registers the probe_results table on Base.metadata
+from slmo.store.reviews import ActionRow, ReviewRow  # noqa: F401 - registers the reviews and improvement_actions tables
 from slmo.store.schema import Base
 from slmo.store.tickets import TicketRow  # noqa: F401 - registers the tickets table on Base.metadata
 
