@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from slmo.cli import catalogue, evaluation, reports
+from slmo.cli.agreements import agreement_app
 from slmo.cli.alerts import alerts_app
 from slmo.cli.audit import audit_app
 from slmo.cli.clock import clock_app
@@ -77,6 +78,7 @@ app.command()(jobs)
 app.command()(pull)
 app.add_typer(alerts_app, name="alerts")
 app.command("report")(reports.report)
+app.add_typer(agreement_app, name="agreement")
 
 
 def execute(args: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from typing import Any
 
 from slmo.core.engine import epoch_seconds, named_period, period_label
 from slmo.core.engine.credits import covered_objectives, service_credit
@@ -181,3 +182,46 @@ class EvidenceService:
         if charge is not None and UNITS.get(charge.period) is not unit:
             return CreditNote.OTHER_PERIOD, None
         return None, charge
+
+
+def evidence_json(found: Evidence) -> dict[str, Any]:
+    """The evidence as `slmo agreement evidence --json` prints it and the API answers it;
+    amounts as decimal strings, to the cent."""
+    total = found.credits_total
+    return {
+        "agreement": found.agreement,
+        "version": found.version,
+        "objective": found.objective,
+        "indicator": found.indicator,
+        "target": found.target,
+        "unit": found.unit,
+        "time_zone": found.time_zone,
+        "periods": [
+            {
+                "period": p.label,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "attainment": p.attainment,
+                "met": p.met,
+                "credit_share": None if p.credit is None else p.credit.due_share,
+                "credit_amount": None if p.credit is None or p.credit.amount is None else str(p.credit.amount),
+            }
+            for p in found.periods
+        ],
+        "measured": found.measured,
+        "met": found.met,
+        "credits_total": None if total is None else str(total),
+        "currency": found.currency,
+        "credit_note": None if found.credit_note is None else found.credit_note.value,
+        "confidence": [
+            {
+                "confidence": c.confidence,
+                "target": c.target,
+                "rank": c.rank,
+                "assured": c.assured,
+                "periods": c.periods,
+                "periods_needed": c.periods_needed,
+            }
+            for c in found.confidence
+        ],
+    }

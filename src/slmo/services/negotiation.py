@@ -34,6 +34,7 @@ from slmo.core.model.negotiation import (
     approve,
     comment_on,
     counter,
+    may_counter,
     propose,
 )
 from slmo.core.model.plain import to_plain
@@ -146,6 +147,7 @@ class NegotiationService:
         document is (fields, values, references) before anything is written."""
 
         def rule(agreement: Agreement, steps: Sequence[NegotiationStep], now: dt.datetime, today: dt.date) -> Outcome:
+            may_counter(agreement, number, who, steps)
             terms = self._terms(agreement, number, document, source, edits or {})
             return counter(agreement, number, terms, who, now, steps, comment)
 
@@ -282,3 +284,27 @@ class NegotiationService:
             uow.commit()
         logger.info("agreement %s: %s", name, ", ".join(f"v{s.version} {s.kind.value}" for s in stored))
         return Outcome(after, tuple(stored))
+
+
+# -- rows for scripts: `slmo agreement ... --json` and the API answer the same keys ---------------
+
+
+def step_json(step: NegotiationStep) -> dict[str, Any]:
+    return {
+        "id": step.id,
+        "agreement": step.agreement,
+        "version": step.version,
+        "step": step.kind.value,
+        "state": step.state.value,
+        "actor": step.actor,
+        "party": step.party,
+        "interface": step.interface,
+        "at": step.at.isoformat(),
+        "comment": step.comment,
+        "related_version": step.related,
+        "signatory": step.signatory,
+    }
+
+
+def change_json(change: FieldChange) -> dict[str, Any]:
+    return {"field": change.path, "change": change.change, "before": change.before, "after": change.after}

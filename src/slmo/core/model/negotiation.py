@@ -313,6 +313,17 @@ def propose(
     )
 
 
+def may_counter(
+    agreement: Agreement, number: int, who: Participant, steps: Sequence[NegotiationStep]
+) -> AgreementVersion:
+    """The proposal ``number``, when ``who`` may counter it (checked before the new terms are
+    read, so that a counter of a draft says so rather than what is wrong with its terms)."""
+    version = _version(agreement, number)
+    _speaker(agreement, who, steps)
+    _state(version, StepKind.COUNTERED, VersionState.PROPOSED)
+    return version
+
+
 def counter(
     agreement: Agreement,
     number: int,
@@ -324,9 +335,7 @@ def counter(
 ) -> Outcome:
     """Answer proposal ``number`` with ``terms`` (its number and state are ignored): proposed as
     the next version, while ``number`` is closed (retired)."""
-    version = _version(agreement, number)
-    _speaker(agreement, who, steps)
-    _state(version, StepKind.COUNTERED, VersionState.PROPOSED)
+    version = may_counter(agreement, number, who, steps)
     text = _comment(comment)
     new_number = max(v.number for v in agreement.versions) + 1
     proposal = dataclasses.replace(terms, number=new_number, state=VersionState.PROPOSED)
