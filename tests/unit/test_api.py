@@ -42,12 +42,13 @@ def test_openapi_and_docs_are_served(api: Api) -> None:
 
 
 def test_every_route_is_in_the_docs(api: Api) -> None:
-    """Resource routes are documented once as ``/api/v1/{resource}``; every other path as is."""
+    """Resource routes are documented once as ``/api/v1/{resource}`` (and ``/{name}``); every
+    other path as is (``/api/v1/agreements/{name}/history``)."""
     docs = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     for route in api.request("GET", "/openapi.json").json()["paths"]:
         parts = route.split("/")
         path = route.replace("{kind}", "{events,samples,probes}")
-        if len(parts) > 3 and parts[3] in RESOURCES:
+        if len(parts) in (4, 5) and parts[3] in RESOURCES:
             assert f"`{parts[3]}`" in docs, route
             path = path.replace(parts[3], "{resource}")
         assert path in docs, f"{route} is not in docs/api.md"

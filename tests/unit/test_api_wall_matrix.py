@@ -38,6 +38,7 @@ import pytest
 from slmo.api.routes.catalogue import RESOURCES
 from tests.api_support import ADMIN, TICKETS_CSV, Api, api_over, seed_walls
 from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY, SERVICE
+from tests.negotiation_support import matrix_agreed, matrix_draft, matrix_proposal, seed_terms
 
 ROLES = ("admin", "manager", "owner", "viewer", "customer")
 PRINCIPALS = (*ROLES, "anonymous", "revoked")
@@ -60,6 +61,7 @@ SIDES = {
         "party": "ministry",
         "calendar": "office",
         "ticket": "T1",
+        "terms": "portal-terms",
     },
     "other": {
         "agreement": "payments-sla",
@@ -69,6 +71,7 @@ SIDES = {
         "party": "bank",
         "calendar": "night",
         "ticket": "B1",
+        "terms": "payments-terms",
     },
 }
 
@@ -218,6 +221,23 @@ def _notifications(names: Mapping[str, str], tag: str, api: Api) -> Call:
     return Call(f"/api/v1/alerts/{_alert_of(names, api)}/notifications")
 
 
+# -- negotiation: each step on a version set up for it (a draft, a proposal, an agreed one) --------
+
+NEGOTIATORS = frozenset({"admin", "manager"})
+PARTIES_NEGOTIATE = NEGOTIATORS | {"customer"}
+_TERMS = "/api/v1/agreements/{terms}"
+
+
+def _step(step: str, prepare: Callable[[Any, str], int], body: Callable[[str], Any] | None = None) -> Make:
+    def make(names: Mapping[str, str], tag: str, api: Api) -> Call:
+        number = prepare(api.slmo, names["terms"])
+        return Call(
+            f"/api/v1/agreements/{names['terms']}/versions/{number}/{step}", json=None if body is None else body(tag)
+        )
+
+    return make
+
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(EVERYONE, get("/healthz"), public=True),
     ("GET", "/readyz"): Rule(EVERYONE, get("/readyz"), public=True),
@@ -241,6 +261,26 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/alerts"): Rule(EVERYONE, get("/api/v1/alerts?state=all&agreement={agreement}")),
     ("POST", "/api/v1/alerts/{alert_id}/ack"): Rule(frozenset({"admin", "manager", "owner"}), _ack, walls=NOT_OWNED),
     ("GET", "/api/v1/alerts/{alert_id}/notifications"): Rule(EVERYONE, _notifications, walls=HIDDEN),
+    ("POST", "/api/v1/agreements/{name}/versions/{number}/propose"): Rule(NEGOTIATORS, _step("propose", matrix_draft)),
+    ("POST", "/api/v1/agreements/{name}/versions/{number}/counter"): Rule(
+        PARTIES_NEGOTIATE, _step("counter", matrix_proposal, lambda tag: {"set": {"notes": tag}}), ok=201, walls=HIDDEN
+    ),
+    ("POST", "/api/v1/agreements/{name}/versions/{number}/comment"): Rule(
+        PARTIES_NEGOTIATE, _step("comment", lambda slmo, name: 1, lambda tag: {"comment": tag}), ok=201, walls=HIDDEN
+    ),
+    ("POST", "/api/v1/agreements/{name}/versions/{number}/approve"): Rule(
+        PARTIES_NEGOTIATE, _step("approve", matrix_proposal), walls=HIDDEN
+    ),
+    ("POST", "/api/v1/agreements/{name}/versions/{number}/activate"): Rule(
+        NEGOTIATORS, _step("activate", matrix_agreed)
+    ),
+    ("GET", "/api/v1/agreements/{name}/history"): Rule(EVERYONE, get(_TERMS + "/history"), walls=HIDDEN),
+    ("GET", "/api/v1/agreements/{name}/versions/{number}/diff"): Rule(
+        EVERYONE, get(_TERMS + "/versions/1/diff?against=1"), walls=HIDDEN
+    ),
+    ("GET", "/api/v1/agreements/{name}/versions/{number}/evidence"): Rule(
+        EVERYONE, get(_TERMS + "/versions/1/evidence?objective=success&periods=2"), walls=HIDDEN
+    ),
 }
 
 
@@ -250,6 +290,7 @@ def api() -> Iterator[Api]:
     in ten failed for an hour on both services), and a run of every evaluation job."""
     with api_over() as made:
         seed_walls(made.slmo)
+        seed_terms(made.slmo)
         night = CALENDAR.format(name="night", zone="Asia/Riyadh")
         made.slmo.catalogue.apply(made.slmo.codec.load_text(night, "night.yaml"), ADMIN)
         admin = made.token("admin")

@@ -21,7 +21,19 @@ from starlette.types import ASGIApp
 
 from slmo.api import problems
 from slmo.api.limits import BodyLimit, BodyTooLargeError
-from slmo.api.routes import alerts, audit, breaches, catalogue, health, ingest, jobs, metrics, status, tickets
+from slmo.api.routes import (
+    alerts,
+    audit,
+    breaches,
+    catalogue,
+    health,
+    ingest,
+    jobs,
+    metrics,
+    negotiation,
+    status,
+    tickets,
+)
 from slmo.bootstrap import Slmo, connect
 from slmo.services.scheduler import LEASE_SECONDS, worker_name
 from slmo.settings import env_flag, load_settings
@@ -137,6 +149,7 @@ def create_app(
     app.include_router(breaches.router, prefix=PREFIX)
     app.include_router(jobs.router, prefix=PREFIX)
     app.include_router(alerts.router, prefix=PREFIX)
+    app.include_router(negotiation.router, prefix=PREFIX)
     if web is not None:
         app.mount(WEB_PREFIX, web)
     return app
