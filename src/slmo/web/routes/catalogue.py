@@ -18,6 +18,7 @@ from slmo.errors import NotFoundError
 from slmo.services.access import Access
 from slmo.web.charts import HISTORY, agreement_chart, objective_charts
 from slmo.web.pages import lang_of, render
+from slmo.web.routes.negotiation import negotiation_context
 from slmo.web.security import SignedInDep, access_for, get_slmo
 from slmo.web.status_rows import fastest, status_rows
 
@@ -66,6 +67,9 @@ def agreement(request: Request, name: str, signed: SignedInDep) -> Response:
         versions=sorted(found.versions, key=lambda v: v.number, reverse=True),
         rows=rows,
         charts=[] if chart is None else [chart],
+        **negotiation_context(
+            access, found, lang, request.query_params.get("done"), request.query_params.get("version")
+        ),
     )
 
 
