@@ -30,9 +30,11 @@ from slmo.services.alerts import AlertService
 from slmo.services.auth import AuthService
 from slmo.services.catalogue import CatalogueService
 from slmo.services.clock import ClockService
+from slmo.services.closes import PeriodCloseService
 from slmo.services.delivery import DeliveryService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
+from slmo.services.improvements import ImprovementService
 from slmo.services.ingest import IngestService
 from slmo.services.integrity import IntegrityService
 from slmo.services.interchange import InterchangeService
@@ -42,6 +44,7 @@ from slmo.services.probes import ProbeService
 from slmo.services.prometheus_rules import PrometheusRulesService
 from slmo.services.pull import PullService
 from slmo.services.reports import ReportService
+from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.sessions import SessionService
 from slmo.services.tickets import TicketService
@@ -80,6 +83,9 @@ class Slmo:
     delivery: DeliveryService
     reports: ReportService
     integrity: IntegrityService
+    reviews: ReviewService
+    improvements: ImprovementService
+    closes: PeriodCloseService
     negotiation: NegotiationService
     evidence: EvidenceService
     _engine: Engine | None = field(default=None, repr=False)
@@ -212,6 +218,9 @@ def _wire(
         email_url=settings.notify_email_url,
     )
     delivery = DeliveryService(uow, notifier or _notifier(), clock)
+    improvements = ImprovementService(uow, evaluation, clock)
+    reviews = ReviewService(uow, improvements, clock, email_url=settings.notify_email_url)
+    closes = PeriodCloseService(uow, evaluation, clock)
     return Slmo(
         settings=settings,
         catalogue=catalogue,
@@ -231,6 +240,8 @@ def _wire(
             probes=probes,
             alerts=alerts,
             delivery=delivery,
+            reviews=reviews,
+            closes=closes,
         ),
         users=UserService(uow, clock, passwords),
         sessions=SessionService(uow, clock, passwords),
@@ -240,6 +251,9 @@ def _wire(
         delivery=delivery,
         reports=ReportService(uow, evaluation, tickets, calendars, clock, _report_renderer),
         integrity=IntegrityService(uow),
+        reviews=reviews,
+        improvements=improvements,
+        closes=closes,
         negotiation=NegotiationService(uow, codec, clock),
         evidence=EvidenceService(uow, evaluation, clock),
         _engine=engine,

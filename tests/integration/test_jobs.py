@@ -201,8 +201,9 @@ def test_a_worker_run_evaluates_and_stores_evaluations(engine: Engine) -> None:
         _examples_without_prometheus(engine, slmo)
         everything = slmo.scheduler.sync()
         assert slmo.scheduler.sync() == everything
-        # Besides the evaluations, only the notification outbox's job (nothing to send here).
-        assert {j.kind for j in everything} == {EVALUATE, "notify"}
+        # Besides the evaluations, the notification outbox's job (nothing to send here), the
+        # daily review notices and the hourly closing of periods.
+        assert {j.kind for j in everything} == {EVALUATE, "notify", "review", "close"}
         jobs = [j for j in everything if j.kind == EVALUATE]
         keys = sorted(t.key for t in slmo.evaluation.status(NOW))
         assert sorted(j.key for j in jobs) == keys  # one job per objective in force

@@ -140,9 +140,10 @@ def test_arabic_and_english_mail_and_a_webhook_retried(
     receiver.answers = [500]
     clock.at = BURST + dt.timedelta(minutes=3)
     slmo.scheduler.sync()
-    assert {j.kind for j in slmo.scheduler.jobs()} == {"evaluate", "notify"}
+    assert {j.kind for j in slmo.scheduler.jobs()} == {"evaluate", "notify", "review", "close"}
     outcomes = slmo.scheduler.run_due("tester", limit=10)  # evaluates, pages, then delivers
-    assert all(o.completed for o in outcomes) and {o.job.kind for o in outcomes} == {"evaluate", "notify"}
+    assert all(o.completed for o in outcomes)
+    assert {o.job.kind for o in outcomes} == {"evaluate", "notify", "review", "close"}
     ((rcpt, arabic),) = box.messages
     assert rcpt == ["noura@ministry.example"]
     assert arabic["Subject"] == "[page] portal: تنبيه على الهدف success"

@@ -194,7 +194,7 @@ def test_the_scheduled_evaluation_decides_alerts_in_its_own_unit_of_work(slmo: S
     assert all(o.completed for o in outcomes), outcomes
     assert [a.tier for a in slmo.alerts.alerts()] == ["page"]
     assert len(slmo.evaluation.evaluations()) == 1
-    assert {j.kind for j in slmo.scheduler.jobs()} == {"evaluate", NOTIFY}
+    assert {j.kind for j in slmo.scheduler.jobs()} == {"evaluate", NOTIFY, "review", "close"}
 
 
 def test_the_notify_job_delivers_and_retries_with_back_off() -> None:

@@ -26,10 +26,12 @@ from slmo.core.model.job import EVALUATE, Job, JobRun
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import SlmoError
 from slmo.services.alerts import AlertService
+from slmo.services.closes import CLOSE, CLOSE_KEY, CLOSE_SECONDS, PeriodCloseService
 from slmo.services.delivery import NOTIFY, NOTIFY_KEY, NOTIFY_SECONDS, DeliveryService
 from slmo.services.evaluate import EvaluationService, Target
 from slmo.services.probes import PROBE, ProbeService, probed
 from slmo.services.pull import PULL, PullReport, PullService, pullable
+from slmo.services.reviews import REVIEW, REVIEW_KEY, REVIEW_SECONDS, ReviewService
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +109,8 @@ class SchedulerService:
         probes: ProbeService | None = None,
         alerts: AlertService | None = None,
         delivery: DeliveryService | None = None,
+        reviews: ReviewService | None = None,
+        closes: PeriodCloseService | None = None,
         lease_seconds: int = LEASE_SECONDS,
     ) -> None:
         self._uow = uow
@@ -115,6 +119,8 @@ class SchedulerService:
         self._probes = probes
         self._alerts = alerts
         self._delivery = delivery
+        self._reviews = reviews
+        self._closes = closes
         self._clock = clock
         self.lease_seconds = lease_seconds
 
@@ -141,6 +147,8 @@ class SchedulerService:
                 NOTIFY: {NOTIFY_KEY: NOTIFY_SECONDS}
                 if self._delivery is not None and self._delivery.needed(uow)
                 else {},
+                REVIEW: {REVIEW_KEY: REVIEW_SECONDS} if self._reviews is not None and self._reviews.needed(uow) else {},
+                CLOSE: {CLOSE_KEY: CLOSE_SECONDS} if self._closes is not None and self._closes.needed(uow) else {},
             }
             retired = 0
             for kind, keys in wanted.items():
@@ -244,6 +252,11 @@ class SchedulerService:
             self._pull.pull_in(uow, job.key, int(self._clock.now().timestamp()))
         elif job.kind == PROBE and self._probes is not None:
             self._probes.probe_in(uow, job.key)
+        elif job.kind == REVIEW and self._reviews is not None:
+            # In the job's unit of work: the notices are queued exactly once, with its completion.
+            self._reviews.notify_in(uow, self._clock.now())
+        elif job.kind == CLOSE and self._closes is not None:
+            self._closes.close_in(uow, self._clock.now())
         else:
             raise ValueError(f"unknown job kind {job.kind!r}")
 

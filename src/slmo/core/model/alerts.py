@@ -67,6 +67,8 @@ class NotificationEvent(StrEnum):
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     TICKET_WARNING = "ticket_warning"
+    REVIEW_DUE = "review_due"
+    REVIEW_OVERDUE = "review_overdue"
 
 
 class DeliveryStatus(StrEnum):

@@ -23,8 +23,9 @@ class ReviewState(StrEnum):
 @dataclass(frozen=True, kw_only=True)
 class Review:
     """One review held on ``date`` of ``subject_kind/subject``: who attended, what was found and
-    decided, the improvement actions it created (their ids), and the next review date it set
-    (given, or ``date`` plus the subject's cadence). ``id`` is ``None`` until stored."""
+    decided, and the next review date it set (given, or ``date`` plus the subject's cadence).
+    The improvement actions it created are in the register, with this review as their origin.
+    ``id`` is ``None`` until stored."""
 
     id: int | None = None
     subject_kind: str
@@ -33,7 +34,6 @@ class Review:
     attendees: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
     decisions: tuple[str, ...] = ()
-    actions: tuple[int, ...] = ()
     next_review: dt.date | None = None
     recorded_at: dt.datetime
     recorded_by: str
