@@ -35,7 +35,8 @@ class MemoryNegotiationLog:
     def __init__(self, stored: StoredNegotiation) -> None:
         self._stored = stored
         self.pending: builtins.list[NegotiationStep] = []
-        # The last committed number of each agreement this unit of work added steps to, as read.
+        # The last committed number of each agreement's steps when this unit of work first read
+        # them (or added to them): the base its own steps are numbered from.
         self.based_on: dict[str, int] = {}
 
     def add(self, steps: Sequence[NegotiationStep]) -> builtins.list[NegotiationStep]:
@@ -51,6 +52,8 @@ class MemoryNegotiationLog:
     def list(self, agreement: str | None = None, version: int | None = None) -> builtins.list[NegotiationStep]:
         with self._stored.lock:
             everything = [*self._stored.steps, *self.pending]
+            if agreement is not None:
+                self.based_on.setdefault(agreement, self._stored.seq.get(agreement, 0))
         return sorted(
             (
                 s

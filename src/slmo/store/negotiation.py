@@ -5,7 +5,9 @@ written in the same transaction as the agreement version the step changes. ``seq
 the steps of one agreement (1, 2, ...) and is unique with it: two transactions that take a step
 on the same agreement at once both number theirs ``n + 1``, and the second one to commit is
 refused (``ConflictError``) instead of recording, say, two approvals that each saw the other
-missing and so left the version proposed. The row class lives
+missing and so left the version proposed. The numbers continue from the last step the unit of
+work *read* of the agreement (``list``), not from what others committed since: a decision taken
+on a record someone has changed meanwhile is refused, not recorded. The row class lives
 here, registered on ``Base.metadata`` (the migrations' ``env.py`` imports this module for it;
 revision 0012 creates the table).
 """
@@ -86,6 +88,12 @@ def row_of(step: NegotiationStep, seq: int) -> NegotiationStepRow:
 class SqlNegotiationLog:
     def __init__(self, session: Session) -> None:
         self._session = session
+        # The last number of each agreement's steps as this unit of work first read them.
+        self._seen: dict[str, int] = {}
+
+    def _last(self, agreement: str) -> int:
+        query = select(func.max(NegotiationStepRow.seq)).where(NegotiationStepRow.agreement == agreement)
+        return self._session.scalar(query) or 0
 
     def add(self, steps: Sequence[NegotiationStep]) -> builtins.list[NegotiationStep]:
         with translated(session_url(self._session), "storing negotiation steps"):
@@ -93,14 +101,13 @@ class SqlNegotiationLog:
             rows = []
             for step in steps:
                 if step.agreement not in last:
-                    query = select(func.max(NegotiationStepRow.seq)).where(
-                        NegotiationStepRow.agreement == step.agreement
-                    )
-                    last[step.agreement] = self._session.scalar(query) or 0
+                    seen = self._seen.get(step.agreement)
+                    last[step.agreement] = self._last(step.agreement) if seen is None else seen
                 last[step.agreement] += 1
                 rows.append(row_of(step, last[step.agreement]))
             self._session.add_all(rows)
             self._session.flush()
+            self._seen.update(last)
         return [step_of(r) for r in rows]
 
     def list(self, agreement: str | None = None, version: int | None = None) -> builtins.list[NegotiationStep]:
@@ -110,4 +117,6 @@ class SqlNegotiationLog:
         if version is not None:
             query = query.where(NegotiationStepRow.version == version)
         with translated(session_url(self._session), "reading negotiation steps"):
+            if agreement is not None and agreement not in self._seen:
+                self._seen[agreement] = self._last(agreement)
             return [step_of(r) for r in self._session.scalars(query.order_by(NegotiationStepRow.id))]
