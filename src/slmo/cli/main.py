@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from slmo.cli import catalogue, evaluation, reports
+from slmo.cli.actions import action_app, actions
 from slmo.cli.agreements import agreement_app
 from slmo.cli.alerts import alerts_app
 from slmo.cli.audit import audit_app
@@ -19,7 +20,9 @@ from slmo.cli.errors import report
 from slmo.cli.export import export_app
 from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
+from slmo.cli.periods import periods_app
 from slmo.cli.pull import pull
+from slmo.cli.reviews import review_app, reviews
 from slmo.cli.server import serve, token_app
 from slmo.cli.tickets import tickets_app
 from slmo.cli.users import user_app
@@ -62,6 +65,11 @@ app.add_typer(export_app, name="export")
 app.command()(catalogue.schema)
 app.command()(catalogue.delete)
 app.add_typer(audit_app, name="audit")
+app.command("reviews")(reviews)
+app.add_typer(review_app, name="review")
+app.command("actions")(actions)
+app.add_typer(action_app, name="action")
+app.add_typer(periods_app, name="periods")
 app.command()(evaluation.status)
 app.command()(evaluation.evaluate)
 app.command()(evaluation.history)
