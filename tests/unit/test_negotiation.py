@@ -87,7 +87,9 @@ def test_the_whole_negotiation(slmo: Slmo, clock: FixedClock) -> None:
     assert (one.state, one.effective_to) == (VersionState.SUPERSEDED, dt.date(2026, 12, 1))
     assert (three.state, three.effective_from) == (VersionState.ACTIVE, dt.date(2026, 12, 1))
     assert agreement.active_version(dt.date(2026, 12, 1)) == three
-    assert agreement.active_version(dt.date(2026, 11, 30)) is None  # v1 is superseded, kept as history
+    # Version 1 is kept as history: in force until the day before, for reports of those days.
+    assert agreement.active_version(dt.date(2026, 11, 30)) == one
+    assert agreement.active_version() == three
 
     assert kinds(slmo) == [
         (1, "recorded", None, "active"),

@@ -156,13 +156,18 @@ class Agreement:
         return next((v for v in self.versions if v.number == number), None)
 
     def active_version(self, on: dt.date | None = None) -> AgreementVersion | None:
-        """The version in force on ``on`` (or simply the active one, without a date)."""
-        actives = [v for v in self.versions if v.state == VersionState.ACTIVE]
-        if on is not None:
+        """The version in force on ``on`` (or simply the active one, without a date). A
+        superseded version was in force over its effective period, so a day before the version
+        that superseded it began finds it: a report or a history of a past period reads the
+        terms of then."""
+        if on is None:
+            actives = [v for v in self.versions if v.state == VersionState.ACTIVE]
+        else:
             actives = [
                 v
-                for v in actives
-                if (v.effective_from is None or v.effective_from <= on)
+                for v in self.versions
+                if v.state in (VersionState.ACTIVE, VersionState.SUPERSEDED)
+                and (v.effective_from is None or v.effective_from <= on)
                 and (v.effective_to is None or on < v.effective_to)
             ]
         return max(actives, key=lambda v: v.number, default=None)
