@@ -22,8 +22,9 @@ Rules (``docs/architecture.md``, "Reports"):
 - **Credits**: the version's credit schedule applied to the worst attainment among the
   objectives it grades, against the charge, with the cap (``core.engine.credits``). Only for
   a period of the charge's own length (a month for a monthly charge).
-- **Improvement actions**: the register arrives with a later issue; the report says none are
-  recorded rather than invent any.
+- **Improvement actions**: the register's open actions (open or in progress, as the report is
+  made) that concern the agreement: those targeting one of its objectives, from a breach of one,
+  or from a review of the agreement.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from slmo.core.model import (
     TimeRange,
     Window,
 )
+from slmo.core.model.improvement import ActionStatus, OriginKind
 from slmo.core.model.measurement import Impact, Incident
 from slmo.core.model.report import (
     AgreementReport,
@@ -75,6 +77,7 @@ from slmo.core.model.report import (
     MaintenanceWindow,
     ObjectiveReport,
     ObjectiveSeries,
+    ReportAction,
     ReportFormat,
     ReportParty,
     ReportPeriod,
@@ -319,7 +322,29 @@ class ReportService:
             incidents=tuple(incidents),
             credits=self._credits(version, objectives, period),
             trend_labels=trend_labels,
+            improvement_actions=self._improvement_actions(uow, agreement.name),
         )
+
+    @staticmethod
+    def _improvement_actions(uow: UnitOfWork, agreement: str) -> tuple[ReportAction, ...]:
+        found: list[ReportAction] = []
+        for action in uow.actions.list(statuses={ActionStatus.OPEN, ActionStatus.IN_PROGRESS}):
+            concerned = agreement in action.agreements()
+            if not concerned and action.origin.kind is OriginKind.REVIEW and action.origin.ref.isdigit():
+                review = uow.reviews.get(int(action.origin.ref))
+                concerned = review is not None and review.subject_kind == "Agreement" and review.subject == agreement
+            if concerned and action.id is not None:
+                found.append(
+                    ReportAction(
+                        id=action.id,
+                        title=action.title,
+                        owner=action.owner,
+                        due=action.due,
+                        status=action.status.value,
+                        origin=str(action.origin),
+                    )
+                )
+        return tuple(found)
 
     # -- objectives -------------------------------------------------------------------------
 

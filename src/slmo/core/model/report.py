@@ -183,6 +183,19 @@ class CreditReport:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReportAction:
+    """An open improvement action that concerns the agreement (``core.model.improvement``):
+    ``status`` is ``open`` or ``in_progress``."""
+
+    id: int
+    title: str
+    owner: str
+    due: dt.date
+    status: str
+    origin: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class AgreementReport:
     agreement: str
     display_name: LocalizedText
@@ -202,8 +215,8 @@ class AgreementReport:
     incidents: tuple[IncidentRow, ...]
     credits: CreditReport
     trend_labels: tuple[str, ...]
-    # The improvement register arrives with a later issue: until then there is nothing to list.
-    improvement_actions: tuple[str, ...] = ()
+    # The open actions of the improvement register that concern the agreement, oldest first.
+    improvement_actions: tuple[ReportAction, ...] = ()
 
     @property
     def file_stem(self) -> str:
