@@ -46,8 +46,11 @@ from slmo.errors import Location, NotFoundError, Problem, SpecError
 logger = logging.getLogger(__name__)
 
 AUDIT_KIND = "Negotiation"
-# What a rule of the core is called with: the agreement, the steps so far, now, today.
-Rule = Callable[[Agreement, Sequence[NegotiationStep], dt.datetime, dt.date], Outcome]
+# What a rule of the core is called with: the unit of work, the agreement, the steps so far,
+# now, and today in the agreement's zone.
+Rule = Callable[[UnitOfWork, Agreement, Sequence[NegotiationStep], dt.datetime, dt.date], Outcome]
+# Where the problems of new terms are said to be, once merged into the agreement to be checked.
+NEW_TERMS = "new terms"
 
 
 def _missing(name: str) -> NotFoundError:
@@ -118,16 +121,16 @@ class NegotiationService:
     # -- the steps ---------------------------------------------------------------------------
 
     def propose(self, name: str, number: int, who: Participant, comment: str | None = None) -> Outcome:
-        return self._take(name, lambda a, s, now, today: propose(a, number, who, now, s, comment))
+        return self._take(name, lambda uow, a, s, now, today: propose(a, number, who, now, s, comment))
 
     def comment(self, name: str, number: int, who: Participant, text: str | None) -> Outcome:
-        return self._take(name, lambda a, s, now, today: comment_on(a, number, who, now, s, text))
+        return self._take(name, lambda uow, a, s, now, today: comment_on(a, number, who, now, s, text))
 
     def approve(self, name: str, number: int, who: Participant, comment: str | None = None) -> Outcome:
-        return self._take(name, lambda a, s, now, today: approve(a, number, who, now, s, comment))
+        return self._take(name, lambda uow, a, s, now, today: approve(a, number, who, now, s, comment))
 
     def activate(self, name: str, number: int, who: Participant, comment: str | None = None) -> Outcome:
-        return self._take(name, lambda a, s, now, today: activate(a, number, who, now, today, s, comment))
+        return self._take(name, lambda uow, a, s, now, today: activate(a, number, who, now, today, s, comment))
 
     def counter(
         self,
@@ -146,15 +149,23 @@ class NegotiationService:
         ``field_changes`` writes them) applied on top. The new terms are checked as any
         document is (fields, values, references) before anything is written."""
 
-        def rule(agreement: Agreement, steps: Sequence[NegotiationStep], now: dt.datetime, today: dt.date) -> Outcome:
+        def rule(
+            uow: UnitOfWork, agreement: Agreement, steps: Sequence[NegotiationStep], now: dt.datetime, today: dt.date
+        ) -> Outcome:
             may_counter(agreement, number, who, steps)
-            terms = self._terms(agreement, number, document, source, edits or {})
+            terms = self._terms(uow, agreement, number, document, source, edits or {})
             return counter(agreement, number, terms, who, now, steps, comment)
 
         return self._take(name, rule)
 
     def _terms(
-        self, agreement: Agreement, number: int, document: str | None, source: str, edits: Mapping[str, Any]
+        self,
+        uow: UnitOfWork,
+        agreement: Agreement,
+        number: int,
+        document: str | None,
+        source: str,
+        edits: Mapping[str, Any],
     ) -> AgreementVersion:
         if document is not None:
             given = self._given(agreement, number, document, source)
@@ -181,9 +192,8 @@ class NegotiationService:
         new_number = max(v.number for v in agreement.versions) + 1
         whole = self._codec.dump_one(agreement)
         whole["spec"]["versions"] = [*whole["spec"]["versions"], {**spec, "version": new_number, "state": "proposed"}]
-        (item,) = self._codec.load_text(json.dumps(whole, indent=2, default=str, ensure_ascii=False), source)
-        with self._uow() as uow:
-            known = {(kind_of(o), o.name): o for o in uow.catalogue.list()}
+        (item,) = self._codec.load_text(json.dumps(whole, indent=2, default=str, ensure_ascii=False), NEW_TERMS)
+        known = {(kind_of(o), o.name): o for o in uow.catalogue.list()}
         broken = [
             Problem(
                 item.location_of(b.reference.field),
@@ -249,7 +259,7 @@ class NegotiationService:
         with self._uow() as uow:
             before = self._agreement(uow, name)
             steps = uow.negotiation.list(name)
-            outcome = rule(before, steps, now, self._today(uow, before, now))
+            outcome = rule(uow, before, steps, now, self._today(uow, before, now))
             after = outcome.agreement
             if after != before:
                 uow.catalogue.put(after)
