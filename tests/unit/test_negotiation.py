@@ -394,3 +394,15 @@ def test_two_steps_at_once_on_one_agreement_cannot_both_be_recorded(slmo: Slmo) 
     assert [s.party for s in slmo.negotiation.history("eportal-sla", number) if s.kind is StepKind.APPROVED] == [
         "ministry"
     ]
+
+
+def test_a_document_may_not_take_a_proposal_back_to_draft(slmo: Slmo) -> None:
+    number = proposed(slmo)
+    held = snapshot(slmo)
+    with pytest.raises(SpecError) as refused:
+        _apply_state(slmo, number, "draft")
+    assert str(refused.value).endswith(
+        "spec.versions[1]: version 2 is proposed and its terms are not edited; counter it "
+        "(slmo agreement counter) or retire it"
+    )
+    assert snapshot(slmo) == held

@@ -36,8 +36,10 @@ class VersionState(StrEnum):
     RETIRED = "retired"
 
 
-# draft -> proposed -> agreed -> active -> superseded | retired. A proposal can go back to
-# draft (countered or withdrawn); an agreed version may be retired before it ever runs.
+# draft -> proposed -> agreed -> active -> superseded | retired. The life cycle allows a
+# proposal back to draft; the negotiation (core.model.negotiation) closes a countered
+# proposal as retired instead, and keeps a proposal's terms as proposed until then. An agreed
+# version may be retired before it ever runs.
 TRANSITIONS: Mapping[VersionState, frozenset[VersionState]] = {
     VersionState.DRAFT: frozenset({VersionState.PROPOSED, VersionState.RETIRED}),
     VersionState.PROPOSED: frozenset({VersionState.AGREED, VersionState.DRAFT, VersionState.RETIRED}),

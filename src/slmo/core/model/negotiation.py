@@ -503,7 +503,8 @@ def document_violations(before: Agreement, after: Agreement) -> list[LifecycleVi
         if i is None:
             continue
         new = after.versions[i]
-        if new.state != old.state and not _document_move(old.state, new.state):
+        back = new.state is VersionState.DRAFT and old.state in _LOCKED
+        if new.state != old.state and not back and not _document_move(old.state, new.state):
             if not reachable(old.state, new.state):
                 continue  # a step back: the life cycle's own rule says so
 
@@ -516,7 +517,7 @@ def document_violations(before: Agreement, after: Agreement) -> list[LifecycleVi
                     {"number": old.number, "to": new.state.value},
                 )
             )
-        elif old.state in _LOCKED and dataclasses.replace(new, state=old.state) != old:
+        elif old.state in _LOCKED and (back or dataclasses.replace(new, state=old.state) != old):
             found.append(
                 LifecycleViolation(
                     f"versions[{i}]",
