@@ -406,3 +406,26 @@ def test_a_document_may_not_take_a_proposal_back_to_draft(slmo: Slmo) -> None:
         "(slmo agreement counter) or retire it"
     )
     assert snapshot(slmo) == held
+
+
+def test_the_steps_each_side_may_take_next(slmo: Slmo, clock: FixedClock) -> None:
+    from slmo.core.model.negotiation import possible_steps
+
+    def may(who: Participant, number: int) -> set[str]:
+        agreement, steps, today = slmo.negotiation.state("eportal-sla")
+        return {k.value for k in possible_steps(agreement, number, who, steps, today)}
+
+    number = add_draft(slmo, **DECEMBER)
+    assert may(FAISAL, number) == {"commented", "proposed"}
+    slmo.negotiation.propose("eportal-sla", number, FAISAL)
+    assert may(NOURA, number) == {"commented", "countered", "approved"}
+    slmo.negotiation.approve("eportal-sla", number, NOURA)
+    assert may(NOURA, number) == {"commented", "countered"}
+    slmo.negotiation.approve("eportal-sla", number, FAISAL)
+    assert may(FAISAL, number) == {"commented"}  # agreed, not before 1 December
+    clock.at = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
+    assert may(FAISAL, number) == {"commented", "activated"}
+    # An actor who spoke for one party is offered nothing as another; a stranger nothing.
+    assert may(dataclasses.replace(FAISAL, party="ministry"), number) == set()
+    assert may(Participant(actor="eve", interface="web", party="nimbus-cloud"), number) == set()
+    assert may(FAISAL, 1) == {"commented"}
