@@ -75,6 +75,18 @@ spec:
           calendar: {calendar}
 """
 
+PROCEDURE = """\
+apiVersion: slmo/v1
+kind: Procedure
+metadata:
+  name: {name}
+spec:
+  type: runbook
+  owner: {owner}
+  services: [{service}]
+  review: {{everyMonths: 6}}
+"""
+
 
 def catalogue_text(target: str = "0.999", calendar: str = "office", zone: str = "Asia/Riyadh") -> str:
     """A small valid catalogue in one file; parts can be spoilt through the arguments."""

@@ -103,6 +103,8 @@ class Slmo:
             alert_log=self.alerts,
             negotiation_service=self.negotiation,
             evidence_service=self.evidence,
+            reviews_service=self.reviews,
+            improvement_service=self.improvements,
         )
 
     def close(self) -> None:

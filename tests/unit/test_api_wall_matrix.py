@@ -36,8 +36,10 @@ from typing import Any
 import pytest
 
 from slmo.api.routes.catalogue import RESOURCES
+from slmo.services.improvements import ActionDraft, parse_origin
+from slmo.services.reviews import ReviewInput
 from tests.api_support import ADMIN, TICKETS_CSV, Api, api_over, seed_walls
-from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY, SERVICE
+from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY, PROCEDURE, SERVICE
 from tests.negotiation_support import matrix_agreed, matrix_draft, matrix_proposal, seed_terms
 
 ROLES = ("admin", "manager", "owner", "viewer", "customer")
@@ -61,6 +63,7 @@ SIDES = {
         "party": "ministry",
         "calendar": "office",
         "ticket": "T1",
+        "procedure": "portal-runbook",
         "terms": "portal-terms",
     },
     "other": {
@@ -71,6 +74,7 @@ SIDES = {
         "party": "bank",
         "calendar": "night",
         "ticket": "B1",
+        "procedure": "payments-runbook",
         "terms": "payments-terms",
     },
 }
@@ -124,6 +128,9 @@ _DOCUMENTS: dict[str, Callable[[Mapping[str, str], str], str]] = {
     "agreements": lambda n, name: AGREEMENT.format(
         name=name, party=n["party"], service=n["service"], indicator=n["indicator"], target="0.99", calendar="office"
     ),
+    "procedures": lambda n, name: PROCEDURE.format(
+        name=name, owner="ops" if n["service"] == "portal" else "partner", service=n["service"]
+    ),
 }
 _WRITERS = {
     "parties": frozenset({"admin"}),
@@ -131,8 +138,15 @@ _WRITERS = {
     "services": FEEDERS,
     "indicators": frozenset({"admin"}),
     "agreements": frozenset({"admin", "manager"}),
+    "procedures": frozenset({"admin", "manager"}),
 }
-_NAME_OF = {"parties": "party", "calendars": "calendar", "services": "service", "indicators": "indicator"}
+_NAME_OF = {
+    "parties": "party",
+    "calendars": "calendar",
+    "services": "service",
+    "indicators": "indicator",
+    "procedures": "procedure",
+}
 
 
 def _document(api: Api, resource: str, names: Mapping[str, str], name: str) -> Any:
@@ -238,6 +252,73 @@ def _step(step: str, prepare: Callable[[Any, str], int], body: Callable[[str], A
     return make
 
 
+# -- reviews and the improvement register ----------------------------------------------------
+
+WRITERS = frozenset({"admin", "manager"})
+
+
+def _review_of(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    found = [r.id for r in api.slmo.reviews.list(names["agreement"])]
+    return Call(f"/api/v1/reviews/{found[0] if found and found[0] is not None else 999_999}")
+
+
+def _record_review(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    body = {"subject": names["agreement"], "date": api.clock.at.date().isoformat(), "findings": [f"seen by {tag}"]}
+    return Call("/api/v1/reviews", json=body)
+
+
+def _action_id(names: Mapping[str, str], api: Api) -> int:
+    key = f"{names['agreement']}/success"
+    found = [a.id for a in api.slmo.improvements.list() if a.objectives == (key,)]
+    return found[0] if found and found[0] is not None else 999_999
+
+
+def _action_of(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    return Call(f"/api/v1/actions/{_action_id(names, api)}")
+
+
+def _add_action(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    body = {
+        "title": f"Action of {tag}",
+        "origin": "trend:seen in the matrix",
+        "owner": names["party"],
+        "due": (api.clock.at.date() + dt.timedelta(days=30)).isoformat(),
+        "objectives": [f"{names['agreement']}/success"],
+    }
+    return Call("/api/v1/actions", json=body)
+
+
+def _patch_action(names: Mapping[str, str], tag: str, api: Api) -> Call:
+    return Call(f"/api/v1/actions/{_action_id(names, api)}", json={"notes": f"checked by {tag}"})
+
+
+RECORD_RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/v1/reviews/schedule"): Rule(EVERYONE, get("/api/v1/reviews/schedule")),
+    ("GET", "/api/v1/reviews"): Rule(EVERYONE, get("/api/v1/reviews?subject={agreement}")),
+    ("POST", "/api/v1/reviews"): Rule(WRITERS, _record_review, ok=201),
+    ("GET", "/api/v1/reviews/{review_id}"): Rule(EVERYONE, _review_of, walls=HIDDEN),
+    ("GET", "/api/v1/actions"): Rule(EVERYONE, get("/api/v1/actions")),
+    ("POST", "/api/v1/actions"): Rule(WRITERS, _add_action, ok=201),
+    ("GET", "/api/v1/actions/{action_id}"): Rule(EVERYONE, _action_of, walls=HIDDEN),
+    ("PATCH", "/api/v1/actions/{action_id}"): Rule(WRITERS, _patch_action),
+}
+
+
+def seed_records(slmo: Any) -> None:
+    """A procedure, a review and an action on each side."""
+    for side in SIDES.values():
+        text = _DOCUMENTS["procedures"](side, side["procedure"])
+        slmo.catalogue.apply(slmo.codec.load_text(text, "procedure.yaml"), ADMIN)
+        slmo.reviews.record(ReviewInput(subject=side["agreement"], date=slmo.time.now().date()), ADMIN)
+        draft = ActionDraft(
+            title=f"Improve {side['agreement']}",
+            owner=side["party"],
+            due=slmo.time.now().date() + dt.timedelta(days=30),
+            objectives=(f"{side['agreement']}/success",),
+        )
+        slmo.improvements.add(draft, parse_origin("trend:seeded"), ADMIN)
+
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(EVERYONE, get("/healthz"), public=True),
     ("GET", "/readyz"): Rule(EVERYONE, get("/readyz"), public=True),
@@ -261,6 +342,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/alerts"): Rule(EVERYONE, get("/api/v1/alerts?state=all&agreement={agreement}")),
     ("POST", "/api/v1/alerts/{alert_id}/ack"): Rule(frozenset({"admin", "manager", "owner"}), _ack, walls=NOT_OWNED),
     ("GET", "/api/v1/alerts/{alert_id}/notifications"): Rule(EVERYONE, _notifications, walls=HIDDEN),
+    **RECORD_RULES,
     ("POST", "/api/v1/agreements/{name}/versions/{number}/propose"): Rule(NEGOTIATORS, _step("propose", matrix_draft)),
     ("POST", "/api/v1/agreements/{name}/versions/{number}/counter"): Rule(
         PARTIES_NEGOTIATE, _step("counter", matrix_proposal, lambda tag: {"set": {"notes": tag}}), ok=201, walls=HIDDEN
@@ -305,6 +387,7 @@ def api() -> Iterator[Api]:
             assert sent.is_success, sent.text
         made.slmo.scheduler.sync()
         made.slmo.scheduler.run_due("matrix-worker", limit=100)
+        seed_records(made.slmo)
         assert {r.evaluation.status.value for r in made.slmo.evaluation.evaluations()} >= {"breached"}
         yield made
 

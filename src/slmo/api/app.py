@@ -22,6 +22,7 @@ from starlette.types import ASGIApp
 from slmo.api import problems
 from slmo.api.limits import BodyLimit, BodyTooLargeError
 from slmo.api.routes import (
+    actions,
     alerts,
     audit,
     breaches,
@@ -31,6 +32,7 @@ from slmo.api.routes import (
     jobs,
     metrics,
     negotiation,
+    reviews,
     status,
     tickets,
 )
@@ -149,6 +151,8 @@ def create_app(
     app.include_router(breaches.router, prefix=PREFIX)
     app.include_router(jobs.router, prefix=PREFIX)
     app.include_router(alerts.router, prefix=PREFIX)
+    app.include_router(reviews.router, prefix=PREFIX)
+    app.include_router(actions.router, prefix=PREFIX)
     app.include_router(negotiation.router, prefix=PREFIX)
     if web is not None:
         app.mount(WEB_PREFIX, web)

@@ -31,9 +31,12 @@ from slmo.services.breaches import BreachService
 from slmo.services.catalogue import CatalogueService, Change
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
+from slmo.services.improvements import ImprovementService
 from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, OnError, not_owned
 from slmo.services.negotiation import NegotiationService
 from slmo.services.negotiation_access import NegotiationDesk
+from slmo.services.records_access import RecordsDesk
+from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.tickets import PriorityFigures, TicketIngestReport, TicketService, TicketTimer
 
@@ -92,9 +95,17 @@ class Access:
     interface: str = "api"
     negotiation_service: NegotiationService | None = None
     evidence_service: EvidenceService | None = None
+    reviews_service: ReviewService | None = None
+    improvement_service: ImprovementService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
+
+    def records(self) -> RecordsDesk:
+        """Reviews and improvement actions as this principal may (``services.records_access``)."""
+        if self.reviews_service is None or self.improvement_service is None:
+            raise ValueError("no review service is wired")
+        return RecordsDesk(self.principal, self.reviews_service, self.improvement_service, self._reach, self.interface)
 
     def negotiation(self) -> NegotiationDesk:
         """Negotiating agreements as this principal may (``services.negotiation_access``)."""
@@ -112,7 +123,9 @@ class Access:
     def _reach(self) -> set[tuple[str, str]] | None:
         if self.principal.role is not Role.CUSTOMER:
             return None
-        return customer_reach(self.principal.party, self.catalogue.get("Agreement"))
+        return customer_reach(
+            self.principal.party, [*self.catalogue.get("Agreement"), *self.catalogue.get("Procedure")]
+        )
 
     def objects(self, kind: str) -> list[CatalogueObject]:
         reach = self._reach()

@@ -23,6 +23,7 @@ from slmo.core.model import Agreement
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.auth import PARTY_ROLES, Principal, Role, Token
 from slmo.core.model.kinds import CatalogueObject, kind_of
+from slmo.core.model.procedure import Procedure
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import AuthenticationError, NotFoundError, PermissionDeniedError, Problem, SpecError
 
@@ -33,7 +34,7 @@ PREFIX = "slmo_"
 # Which kinds each role may create and change (admin: all). ``owner`` is narrowed further
 # to its own services by ``may_write``.
 _WRITES: dict[Role, frozenset[str]] = {
-    Role.MANAGER: frozenset({"Agreement"}),
+    Role.MANAGER: frozenset({"Agreement", "Procedure"}),
     Role.OWNER: frozenset({"Service", "Measurements"}),
     Role.VIEWER: frozenset(),
     Role.CUSTOMER: frozenset(),
@@ -98,7 +99,8 @@ def require_write(principal: Principal, kind: str, obj: CatalogueObject | None =
 
 def customer_reach(party: str | None, objects: list[CatalogueObject]) -> set[tuple[str, str]]:
     """The (kind, name) pairs a customer of ``party`` may read: its own party, the agreements
-    it is a party to, and what those agreements cover (services, indicators, calendars)."""
+    it is a party to, what those agreements cover (services, indicators, calendars), and the
+    procedures that support only services they cover."""
     reach: set[tuple[str, str]] = set()
     if party is None:
         return reach
@@ -115,6 +117,9 @@ def customer_reach(party: str | None, objects: list[CatalogueObject]) -> set[tup
                 reach.add(("Indicator", objective.indicator))
                 if objective.calendar:
                     reach.add(("Calendar", objective.calendar))
+    for obj in objects:
+        if isinstance(obj, Procedure) and obj.services and all(("Service", s) in reach for s in obj.services):
+            reach.add(("Procedure", obj.name))
     return reach
 
 

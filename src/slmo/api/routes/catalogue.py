@@ -1,4 +1,4 @@
-"""Services, parties, calendars, indicators and agreements: one router each, made alike.
+"""Services, parties, calendars, indicators, agreements and procedures: one router each, made alike.
 
 - ``GET /{resource}``: a page of documents (``limit``, ``offset``), filtered by ``q`` (part
   of the name) and, where the kind has one, ``owner``/``party``/``service``, sorted by
@@ -27,6 +27,7 @@ RESOURCES: dict[str, str] = {
     "calendars": "Calendar",
     "indicators": "Indicator",
     "agreements": "Agreement",
+    "procedures": "Procedure",
 }
 
 # Documented for OpenAPI only: the body is read raw (its media type and size checked first)
