@@ -108,6 +108,9 @@ def test_instants_are_stored_and_read_in_utc(engine: Engine) -> None:
                 action="create",
                 kind="Party",
                 name="x",
+                seq=1,
+                prev_hash="0" * 64,
+                hash="0" * 64,
             )
         )
         session.commit()

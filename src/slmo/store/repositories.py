@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import URL, func, select
 from sqlalchemy.orm import Session
@@ -117,28 +119,56 @@ class SqlCatalogueRepository:
         return row
 
 
+def _content_of(row: AuditRow, seq: int) -> dict[str, Any]:
+    return audit_content(audit_entry_from(row), seq)
+
+
 class SqlAuditLog:
     """The audit trail: entries are only ever added, each chained to the one before it
-    (``store.chains``) in the transaction that records it."""
+    (``store.chains``) in the transaction that records it.
+
+    Entries are held until the unit of work commits (``seal``), and chained then: the chain's
+    lock is taken last, after every other row the transaction writes, and held only until the
+    commit. Taken at the first entry instead, it would be held while the transaction goes on
+    to lock other rows, and two transactions could each wait for the other's (a catalogue
+    change of A then B, beside one of B alone). A read of the log in the same unit of work
+    seals first, so that it sees its own entries.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        self._pending: builtins.list[AuditEntry] = []
 
     def last_id(self) -> int:
+        self.seal()
         with translated(session_url(self._session), "reading the audit log"):
             found = self._session.execute(select(func.max(AuditRow.id))).scalar()
         return int(found or 0)
 
     def record(self, entry: AuditEntry) -> None:
-        # No flush: entries are written with the rest of the unit of work at commit, and a
-        # list() in the same unit of work autoflushes first. The chain's head moves now, and
-        # its lock is held until then.
-        row = audit_row_from(entry)
+        # Checked now (a value JSON cannot hold is the caller's mistake, at the call), chained
+        # and written at commit.
+        audit_row_from(entry)
+        self._pending.append(entry)
+
+    def seal(self) -> None:
+        """Chain and write the entries recorded since the last seal (the unit of work calls this
+        right before it commits)."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
         with translated(session_url(self._session), "chaining the audit log"):
-            row.seq, row.prev_hash, row.hash = append_link(
-                self._session, AUDIT_CHAIN, lambda seq: audit_content(audit_entry_from(row), seq)
-            )
-        self._session.add(row)
+            for entry in pending:
+                row = audit_row_from(entry)
+                row.seq, row.prev_hash, row.hash = append_link(
+                    self._session, AUDIT_CHAIN, functools.partial(_content_of, row)
+                )
+                self._session.add(row)
+            self._session.flush()
+
+    def discard(self) -> None:
+        """Forget the entries not sealed (the unit of work rolled back)."""
+        self._pending.clear()
 
     def chain(self) -> Iterator[ChainLink]:
         """Every entry in order of position, with its stored link, read a thousand at a time."""
@@ -165,6 +195,7 @@ class SqlAuditLog:
         ``offset`` (still oldest first)."""
         if (limit is not None and limit < 0) or offset < 0:
             raise ValueError(f"limit and offset must not be negative: {limit}, {offset}")
+        self.seal()
         statement = select(AuditRow)
         if kind is not None:
             statement = statement.where(AuditRow.kind == kind)

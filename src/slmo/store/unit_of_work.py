@@ -83,7 +83,8 @@ class SqlUnitOfWork:
         self._url = session_url(self._session)
         self._catalogue = SqlCatalogueRepository(self._session, now=now)
         self.catalogue = self._catalogue
-        self.audit = SqlAuditLog(self._session)
+        self._audit = SqlAuditLog(self._session)
+        self.audit = self._audit
         self.measurements = SqlMeasurementRepository(self._session)
         self.evaluations = SqlEvaluationRepository(self._session)
         self.tokens = SqlTokenRepository(self._session)
@@ -120,6 +121,8 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         try:
             with translated(self._url, "committing"):
+                # The audit entries are chained last, right before the commit (``SqlAuditLog``).
+                self._audit.seal()
                 self._session.commit()
         finally:
             self._catalogue.release()
@@ -127,6 +130,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         try:
             with translated(self._url, "rolling back"):
+                self._audit.discard()
                 self._session.rollback()
         finally:
             self._catalogue.release()
