@@ -13,10 +13,10 @@ from tests.factories import catalogue_text
 
 def test_apply_examples_then_again_changes_nothing(cli: Cli) -> None:
     first = cli.process("apply", "-f", str(EXAMPLES))
-    assert first.stdout.splitlines()[-1] == "29 created, 0 changed, 0 unchanged"
+    assert first.stdout.splitlines()[-1] == "31 created, 0 changed, 0 unchanged"
     assert "Agreement/eportal-sla created" in first.stdout
     second = cli("apply", "-f", str(EXAMPLES))
-    assert second.stdout.splitlines()[-1] == "0 created, 0 changed, 29 unchanged"
+    assert second.stdout.splitlines()[-1] == "0 created, 0 changed, 31 unchanged"
 
 
 def test_dry_run_shows_the_diff_and_writes_nothing(cli: Cli, tmp_path: Path) -> None:
@@ -36,8 +36,8 @@ def test_export_round_trips_through_apply(cli: Cli, tmp_path: Path) -> None:
     exported = tmp_path / "export.yaml"
     cli("export", "-o", str(exported))
     fresh = cli.on(tmp_path / "fresh.db")
-    assert fresh("apply", "-f", str(exported)).stdout.splitlines()[-1] == "29 created, 0 changed, 0 unchanged"
-    assert cli("apply", "-f", str(exported)).stdout.splitlines()[-1] == "0 created, 0 changed, 29 unchanged"
+    assert fresh("apply", "-f", str(exported)).stdout.splitlines()[-1] == "31 created, 0 changed, 0 unchanged"
+    assert cli("apply", "-f", str(exported)).stdout.splitlines()[-1] == "0 created, 0 changed, 31 unchanged"
     assert fresh("export").stdout == exported.read_text(encoding="utf-8")
 
 
@@ -53,7 +53,7 @@ def test_get_table_yaml_and_json(cli: Cli) -> None:
 
 def test_arabic_messages_and_headers(cli: Cli) -> None:
     applied = cli("--lang", "ar", "apply", "-f", str(EXAMPLES))
-    assert applied.stdout.splitlines()[-1] == "أُنشئ 29، عُدّل 0، بلا تغيير 0"
+    assert applied.stdout.splitlines()[-1] == "أُنشئ 31، عُدّل 0، بلا تغيير 0"
     table = cli("--lang", "ar", "get", "services").stdout
     assert "الخدمات" in table and "الاسم المعروض" in table and "بوابة الخدمات الإلكترونية" in table
 
