@@ -24,6 +24,7 @@ from slmo.core.model.improvement import ActionStatus, ImprovementAction
 from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
+from slmo.core.model.ledger import CreditEntry, ServiceCost
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.negotiation import NegotiationStep
 from slmo.core.model.period_close import ClosedPeriod
@@ -474,6 +475,51 @@ class NegotiationLog(Protocol):
         ...
 
 
+class CreditLedger(Protocol):
+    """The credits ledger (``core.model.ledger``): one line per agreement, period, basis and
+    clause (``CreditEntry.key``)."""
+
+    def add(self, entry: CreditEntry) -> CreditEntry:
+        """Store a new line; it comes back with its id. A line of the same key stored by
+        someone else is a ``ConflictError`` (at once or at commit)."""
+        ...
+
+    def replace(self, entry: CreditEntry) -> CreditEntry:
+        """Store a changed line over the one of its id, which this unit of work has read; a
+        ``ConflictError`` (at once or at commit) when someone else changed or deleted it since."""
+        ...
+
+    def get(self, entry_id: int) -> CreditEntry | None: ...
+
+    def delete(self, entry_id: int) -> None:
+        """Remove a line; removing one that is gone changes nothing."""
+        ...
+
+    def list(
+        self,
+        *,
+        periods: Collection[str] | None = None,
+        agreement: str | None = None,
+        agreements: Collection[str] | None = None,
+    ) -> list[CreditEntry]:
+        """Lines of the ``periods`` (all when ``None``), of one ``agreement``, and of
+        ``agreements`` only when given; by period, agreement, basis, clause."""
+        ...
+
+
+class ServiceCostRepository(Protocol):
+    """What each service cost in each month, one amount per service and month."""
+
+    def put(self, costs: Sequence[ServiceCost]) -> int:
+        """Store the amounts, replacing those of the same service and month; how many changed
+        (an amount stored again as it was changes nothing)."""
+        ...
+
+    def list(self, *, periods: Collection[str] | None = None, service: str | None = None) -> list[ServiceCost]:
+        """Costs of the ``periods`` (all when ``None``), by period then service."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -493,6 +539,8 @@ class UnitOfWork(Protocol):
     actions: ActionRepository
     period_closes: PeriodCloseRepository
     negotiation: NegotiationLog
+    credits: CreditLedger
+    costs: ServiceCostRepository
 
     def __enter__(self) -> Self: ...
 

@@ -38,6 +38,7 @@ from slmo.core.ports import (
     AlertRepository,
     AuditLog,
     CatalogueRepository,
+    CreditLedger,
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
@@ -46,6 +47,7 @@ from slmo.core.ports import (
     PeriodCloseRepository,
     ProbeResultRepository,
     ReviewRepository,
+    ServiceCostRepository,
     StoredEvaluation,
     TicketRepository,
     TokenRepository,
@@ -66,6 +68,7 @@ from slmo.store.documents import (
 from slmo.store.jobs import MemoryJobRepository, StoredJobs
 from slmo.store.memory_alerts import MemoryAlertRepository, MemoryNotificationRepository, StoredAlerts
 from slmo.store.memory_auth import MemoryUserRepository, MemoryWebSessionRepository, StoredAuth
+from slmo.store.memory_ledger import MemoryCreditLedger, MemoryServiceCostRepository, StoredLedger
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_negotiation import MemoryNegotiationLog, StoredNegotiation
 from slmo.store.memory_records import (
@@ -110,6 +113,7 @@ class MemoryStore:
     alerts: StoredAlerts = field(default_factory=StoredAlerts)
     records: StoredRecords = field(default_factory=StoredRecords)
     negotiation: StoredNegotiation = field(default_factory=StoredNegotiation)
+    ledger: StoredLedger = field(default_factory=StoredLedger)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -374,6 +378,8 @@ class MemoryUnitOfWork:
     actions: ActionRepository
     period_closes: PeriodCloseRepository
     negotiation: NegotiationLog
+    credits: CreditLedger
+    costs: ServiceCostRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -406,6 +412,10 @@ class MemoryUnitOfWork:
         self.period_closes = self._period_closes
         self._negotiation = MemoryNegotiationLog(self.store.negotiation)
         self.negotiation = self._negotiation
+        self._credits = MemoryCreditLedger(self.store.ledger)
+        self.credits = self._credits
+        self._costs = MemoryServiceCostRepository(self.store.ledger)
+        self.costs = self._costs
 
     def __enter__(self) -> Self:
         return self
@@ -429,6 +439,7 @@ class MemoryUnitOfWork:
             self._actions.check()
             self._period_closes.check()
             self._negotiation.check()
+            self._credits.check()
             for key, stored in tx.changes.items():
                 if stored is None:
                     db.objects.pop(key, None)
@@ -454,6 +465,8 @@ class MemoryUnitOfWork:
                 self._actions.commit()
                 self._period_closes.commit()
             self._negotiation.commit()
+            self._credits.commit()
+            self._costs.commit()
         tx.clear()
 
     def rollback(self) -> None:
@@ -470,3 +483,5 @@ class MemoryUnitOfWork:
         self._actions.rollback()
         self._period_closes.rollback()
         self._negotiation.rollback()
+        self._credits.rollback()
+        self._costs.rollback()

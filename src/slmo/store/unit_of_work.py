@@ -21,6 +21,7 @@ from slmo.core.ports import (
     AlertRepository,
     AuditLog,
     CatalogueRepository,
+    CreditLedger,
     EvaluationRepository,
     JobRepository,
     MeasurementRepository,
@@ -29,6 +30,7 @@ from slmo.core.ports import (
     PeriodCloseRepository,
     ProbeResultRepository,
     ReviewRepository,
+    ServiceCostRepository,
     TicketRepository,
     TokenRepository,
     UserRepository,
@@ -40,6 +42,7 @@ from slmo.store.documents import utc_now
 from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
 from slmo.store.jobs import SqlJobRepository
+from slmo.store.ledger import SqlCreditLedger, SqlServiceCostRepository
 from slmo.store.measurements import SqlMeasurementRepository
 from slmo.store.negotiation import SqlNegotiationLog
 from slmo.store.period_closes import SqlPeriodCloseRepository
@@ -77,6 +80,8 @@ class SqlUnitOfWork:
     actions: ActionRepository
     period_closes: PeriodCloseRepository
     negotiation: NegotiationLog
+    credits: CreditLedger
+    costs: ServiceCostRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -99,6 +104,8 @@ class SqlUnitOfWork:
         self.actions = SqlActionRepository(self._session)
         self.period_closes = SqlPeriodCloseRepository(self._session)
         self.negotiation = SqlNegotiationLog(self._session)
+        self.credits = SqlCreditLedger(self._session)
+        self.costs = SqlServiceCostRepository(self._session)
 
     def __enter__(self) -> Self:
         return self

@@ -13,13 +13,15 @@ import functools
 import types
 import typing
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
 def to_plain(value: Any) -> Any:
-    """Dataclasses to dicts (fields at their defaults left out), enums to values, dates to ISO text."""
+    """Dataclasses to dicts (fields at their defaults left out), enums to values, dates to ISO text,
+    decimals to their digits as text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):
@@ -32,6 +34,9 @@ def to_plain(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        # As text: an amount of money keeps every digit it was computed with (12500.00).
+        return str(value)
     if isinstance(value, Mapping):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
@@ -91,6 +96,8 @@ def _convert(tp: Any, data: Any) -> Any:
         return dt.datetime.fromisoformat(data)
     if tp is dt.date:
         return dt.date.fromisoformat(data)
+    if tp is Decimal:
+        return Decimal(data)
     if tp is float and isinstance(data, int):
         return float(data)
     return data

@@ -23,6 +23,7 @@ from slmo.store.chains import ChainHeadRow  # noqa: F401 - registers the hash_ch
 from slmo.store.columns import UtcDateTime
 from slmo.store.engine import make_engine
 from slmo.store.jobs import JobRow  # noqa: F401 - registers the jobs table on Base.metadata
+from slmo.store.ledger import CreditRow  # noqa: F401 - registers the credits and service_costs tables
 from slmo.store.negotiation import NegotiationStepRow  # noqa: F401 - registers the negotiation_steps table
 from slmo.store.period_closes import PeriodCloseRow  # noqa: F401 - registers the period_closes table
 from slmo.store.probes import ProbeResultRow  # noqa: F401 - registers the probe_results table on Base.metadata
