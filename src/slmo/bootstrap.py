@@ -31,6 +31,7 @@ from slmo.services.auth import AuthService
 from slmo.services.catalogue import CatalogueService
 from slmo.services.clock import ClockService
 from slmo.services.closes import PeriodCloseService
+from slmo.services.credits import CreditService
 from slmo.services.delivery import DeliveryService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
@@ -88,6 +89,7 @@ class Slmo:
     closes: PeriodCloseService
     negotiation: NegotiationService
     evidence: EvidenceService
+    credits: CreditService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -223,6 +225,7 @@ def _wire(
     improvements = ImprovementService(uow, evaluation, clock)
     reviews = ReviewService(uow, improvements, clock, email_url=settings.notify_email_url)
     closes = PeriodCloseService(uow, evaluation, clock)
+    credits = CreditService(uow, evaluation, tickets, clock)
     return Slmo(
         settings=settings,
         catalogue=catalogue,
@@ -244,6 +247,7 @@ def _wire(
             delivery=delivery,
             reviews=reviews,
             closes=closes,
+            credits=credits,
         ),
         users=UserService(uow, clock, passwords),
         sessions=SessionService(uow, clock, passwords),
@@ -258,6 +262,7 @@ def _wire(
         closes=closes,
         negotiation=NegotiationService(uow, codec, clock),
         evidence=EvidenceService(uow, evaluation, clock),
+        credits=credits,
         _engine=engine,
     )
 

@@ -202,8 +202,8 @@ def test_a_worker_run_evaluates_and_stores_evaluations(engine: Engine) -> None:
         everything = slmo.scheduler.sync()
         assert slmo.scheduler.sync() == everything
         # Besides the evaluations, the notification outbox's job (nothing to send here), the
-        # daily review notices and the hourly closing of periods.
-        assert {j.kind for j in everything} == {EVALUATE, "notify", "review", "close"}
+        # daily review notices, the hourly closing of periods and the credits of closed periods.
+        assert {j.kind for j in everything} == {EVALUATE, "notify", "review", "close", "credits"}
         jobs = [j for j in everything if j.kind == EVALUATE]
         keys = sorted(t.key for t in slmo.evaluation.status(NOW))
         assert sorted(j.key for j in jobs) == keys  # one job per objective in force

@@ -21,7 +21,9 @@ Rules (``docs/architecture.md``, "Reports"):
   objective whose attainment over the period is below its target.
 - **Credits**: the version's credit schedule applied to the worst attainment among the
   objectives it grades, against the charge, with the cap (``core.engine.credits``). Only for
-  a period of the charge's own length (a month for a monthly charge).
+  a period of the charge's own length (a month for a monthly charge). When the credits ledger
+  holds the period's line (``services/credits.py``), the report shows that line and its status;
+  ticket penalties likewise, each from its line or computed up to the report's instant.
 - **Improvement actions**: the register's open actions (open or in progress, as the report is
   made) that concern the agreement: those targeting one of its objectives, from a breach of one,
   or from a review of the agreement.
@@ -63,7 +65,9 @@ from slmo.core.model import (
     TimeRange,
     Window,
 )
+from slmo.core.model.credits import CreditCalculation, PenaltyCalculation
 from slmo.core.model.improvement import ActionStatus, OriginKind
+from slmo.core.model.ledger import CreditBasis
 from slmo.core.model.measurement import Impact, Incident
 from slmo.core.model.report import (
     AgreementReport,
@@ -77,6 +81,7 @@ from slmo.core.model.report import (
     MaintenanceWindow,
     ObjectiveReport,
     ObjectiveSeries,
+    PenaltyReport,
     ReportAction,
     ReportFormat,
     ReportParty,
@@ -89,6 +94,7 @@ from slmo.core.model.results import Evaluation, EvaluationStatus
 from slmo.core.model.text import LocalizedText
 from slmo.core.ports import CalendarExpander, Clock, ReportRenderer, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import ConfigurationError, NotFoundError, Problem, SpecError
+from slmo.services.credits import PERIOD_UNITS, penalty_calculation
 from slmo.services.evaluate import EvaluationService, Target
 from slmo.services.tickets import TicketService
 
@@ -320,7 +326,7 @@ class ReportService:
             tickets=self._ticket_rows(agreement, targets, label, when),
             breaches=self._breaches(uow, agreement, objectives, span),
             incidents=tuple(incidents),
-            credits=self._credits(version, objectives, period),
+            credits=self._credits(uow, agreement, version, objectives, period, targets, span),
             trend_labels=trend_labels,
             improvement_actions=self._improvement_actions(uow, agreement.name),
         )
@@ -631,8 +637,51 @@ class ReportService:
         rows.sort(key=lambda b: (b.start or _utc(span.start), b.objective, b.source.value))
         return tuple(rows)
 
-    @staticmethod
     def _credits(
+        self,
+        uow: UnitOfWork,
+        agreement: Agreement,
+        version: AgreementVersion,
+        objectives: Sequence[ObjectiveReport],
+        period: ReportPeriod,
+        targets: Sequence[Target],
+        span: Span,
+    ) -> CreditReport:
+        lines = {e.key: e for e in uow.credits.list(periods={period.label}, agreement=agreement.name)}
+        found = self._schedule_credit(version, objectives, period)
+        line = lines.get((agreement.name, period.label, CreditBasis.SCHEDULE.value, ""))
+        if line is not None and isinstance(line.calculation, CreditCalculation):
+            # The ledger's line is what was (or will be) paid: the report shows it, not a
+            # recomputation that late data may have moved.
+            found = CreditReport(
+                covered=line.covered,
+                graded=line.objective,
+                calculation=line.calculation,
+                status=line.status,
+                entry_id=line.id,
+            )
+        penalties = []
+        until = Span(span.start, min(span.end, epoch_seconds(period.at)))
+        for penalty in version.penalties:
+            if PERIOD_UNITS.get(penalty.period) is not period.unit:
+                continue
+            held = lines.get((agreement.name, period.label, CreditBasis.PENALTY.value, penalty.objective))
+            if held is not None and isinstance(held.calculation, PenaltyCalculation):
+                penalties.append(
+                    PenaltyReport(
+                        objective=penalty.objective, calculation=held.calculation, status=held.status, entry_id=held.id
+                    )
+                )
+                continue
+            target = next((t for t in targets if t.objective.name == penalty.objective), None)
+            if target is None or target.objective.tickets is None:
+                continue
+            calculation = penalty_calculation(uow, self._tickets, target, penalty, until)
+            penalties.append(PenaltyReport(objective=penalty.objective, calculation=calculation))
+        return dataclasses.replace(found, penalties=tuple(penalties))
+
+    @staticmethod
+    def _schedule_credit(
         version: AgreementVersion, objectives: Sequence[ObjectiveReport], period: ReportPeriod
     ) -> CreditReport:
         schedule = version.credit_schedule

@@ -27,6 +27,7 @@ from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import SlmoError
 from slmo.services.alerts import AlertService
 from slmo.services.closes import CLOSE, CLOSE_KEY, CLOSE_SECONDS, PeriodCloseService
+from slmo.services.credits import CREDITS, CREDITS_KEY, CREDITS_SECONDS, CreditService
 from slmo.services.delivery import NOTIFY, NOTIFY_KEY, NOTIFY_SECONDS, DeliveryService
 from slmo.services.evaluate import EvaluationService, Target
 from slmo.services.probes import PROBE, ProbeService, probed
@@ -111,6 +112,7 @@ class SchedulerService:
         delivery: DeliveryService | None = None,
         reviews: ReviewService | None = None,
         closes: PeriodCloseService | None = None,
+        credits: CreditService | None = None,
         lease_seconds: int = LEASE_SECONDS,
     ) -> None:
         self._uow = uow
@@ -121,6 +123,7 @@ class SchedulerService:
         self._delivery = delivery
         self._reviews = reviews
         self._closes = closes
+        self._credits = credits
         self._clock = clock
         self.lease_seconds = lease_seconds
 
@@ -149,6 +152,9 @@ class SchedulerService:
                 else {},
                 REVIEW: {REVIEW_KEY: REVIEW_SECONDS} if self._reviews is not None and self._reviews.needed(uow) else {},
                 CLOSE: {CLOSE_KEY: CLOSE_SECONDS} if self._closes is not None and self._closes.needed(uow) else {},
+                CREDITS: {CREDITS_KEY: CREDITS_SECONDS}
+                if self._credits is not None and self._credits.needed(uow)
+                else {},
             }
             retired = 0
             for kind, keys in wanted.items():
@@ -257,6 +263,9 @@ class SchedulerService:
             self._reviews.notify_in(uow, self._clock.now())
         elif job.kind == CLOSE and self._closes is not None:
             self._closes.close_in(uow, self._clock.now())
+        elif job.kind == CREDITS and self._credits is not None:
+            # The lines of each period that closed, with the job's completion: exactly once.
+            self._credits.compute_closed_in(uow, self._clock.now())
         else:
             raise ValueError(f"unknown job kind {job.kind!r}")
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from slmo.core.model.agreement import AgreementKind, PartyRole, VersionState
-from slmo.core.model.credits import CreditCalculation
+from slmo.core.model.credits import CreditCalculation, PenaltyCalculation
+from slmo.core.model.ledger import CreditStatus
 from slmo.core.model.measurement import Impact
 from slmo.core.model.objective import BudgetingMethod, WindowUnit
 from slmo.core.model.results import Evaluation, EvaluationStatus
@@ -171,15 +172,31 @@ class CreditNote(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PenaltyReport:
+    """A ticket penalty for the period: from the credits ledger when the period's line is there
+    (``entry_id``, ``status``), else computed for the report."""
+
+    objective: str
+    calculation: PenaltyCalculation
+    status: CreditStatus | None = None
+    entry_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreditReport:
     """Service credits due for the period: the objectives the schedule grades (``covered``),
     the one whose attainment set the tier (``graded``), and the calculation. ``note`` says why
-    there is none, or (``running``) that the period is not over."""
+    there is none, or (``running``) that the period is not over. When the credits ledger holds
+    the period's line, the figures are the line's, with its ``status`` and ``entry_id``.
+    ``penalties`` are the version's ticket penalties for the period."""
 
     covered: tuple[str, ...]
     graded: str | None
     calculation: CreditCalculation | None
     note: CreditNote | None = None
+    status: CreditStatus | None = None
+    entry_id: int | None = None
+    penalties: tuple[PenaltyReport, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
