@@ -15,6 +15,7 @@ from slmo.core.model.auth import Principal
 from slmo.core.ports import (
     CalendarExpander,
     Clock,
+    CostReader,
     ForeignFormat,
     MeasurementReader,
     MetricReader,
@@ -31,6 +32,7 @@ from slmo.services.auth import AuthService
 from slmo.services.catalogue import CatalogueService
 from slmo.services.clock import ClockService
 from slmo.services.closes import PeriodCloseService
+from slmo.services.costs import CostService
 from slmo.services.credits import CreditService
 from slmo.services.delivery import DeliveryService
 from slmo.services.evaluate import EvaluationService
@@ -90,6 +92,7 @@ class Slmo:
     negotiation: NegotiationService
     evidence: EvidenceService
     credits: CreditService
+    costs: CostService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -137,6 +140,12 @@ def _reader() -> MeasurementReader:
     from slmo.sources.reader import TabularMeasurementReader
 
     return TabularMeasurementReader()
+
+
+def _cost_reader() -> CostReader:
+    from slmo.sources.costs import CsvCostReader
+
+    return CsvCostReader()
 
 
 def _ticket_reader() -> TicketReader:
@@ -263,6 +272,7 @@ def _wire(
         negotiation=NegotiationService(uow, codec, clock),
         evidence=EvidenceService(uow, evaluation, clock),
         credits=credits,
+        costs=CostService(uow, _cost_reader(), credits, evaluation, clock),
         _engine=engine,
     )
 

@@ -18,8 +18,8 @@ from numpy.typing import NDArray
 from slmo.core.model.alerts import Alert, AlertStatus, DeliveryStatus, Notification
 from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token, User, WebSession
-from slmo.core.model.chain import ChainHead, ChainLink
 from slmo.core.model.calendar import Calendar, TimeRange
+from slmo.core.model.chain import ChainHead, ChainLink
 from slmo.core.model.improvement import ActionStatus, ImprovementAction
 from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
@@ -518,6 +518,21 @@ class ServiceCostRepository(Protocol):
     def list(self, *, periods: Collection[str] | None = None, service: str | None = None) -> list[ServiceCost]:
         """Costs of the ``periods`` (all when ``None``), by period then service."""
         ...
+
+
+class CostRows(Protocol):
+    """What a costs file gave: the costs in order with the line of each, and the problems."""
+
+    costs: list[ServiceCost]
+    lines: list[int]
+    problems: list[Problem]
+    rows: int
+
+
+class CostReader(Protocol):
+    """Reads what services cost per month (``sources/costs.py``): every row, every problem."""
+
+    def read(self, source: BinaryIO, name: str) -> CostRows: ...
 
 
 class UnitOfWork(Protocol):

@@ -101,3 +101,58 @@ class ServiceCost:
     amount: Decimal
     currency: str
     updated_at: dt.datetime | None = None
+
+
+class Side(StrEnum):
+    """Which way an agreement's money flows: slmo's organisation ``sells`` what an SLA, OLA or
+    expectation promises (the charge is income, credits are paid out), and ``buys`` what an
+    underpinning contract promises (the charge is an expense, credits come back)."""
+
+    SELLS = "sells"
+    BUYS = "buys"
+
+
+class Verdict(StrEnum):
+    """What the cost-effectiveness view says of an agreement over a period."""
+
+    # Sold: the charge less the credits paid does not cover the service's cost.
+    LOSS = "loss"
+    GAIN = "gain"
+    # Sold without a charge (an internal OLA, an expectation): a cost with nothing to set against it.
+    NO_CHARGE = "no_charge"
+    # Sold with a charge, but a service's cost is missing or in another currency.
+    INCOMPLETE = "incomplete"
+    # Bought: the charge paid less the credits received is what the supplier's service cost.
+    PURCHASE = "purchase"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostEffectiveness:
+    """One agreement over one period (``docs/formulas.md`` section 14).
+
+    ``charge`` is the period's share of the agreement's charge; ``credits`` the ledger's lines
+    of the period (any status), ``credits_paid`` those paid; ``cost`` the agreement's share of
+    its services' costs (sold agreements only); ``net`` what is left (sold: charge - credits -
+    cost; bought: credits - charge); ``cost_per_point`` the cost (sold) or the net charge (bought)
+    per percentage point of ``attainment``. ``missing`` names services with no cost entered.
+    """
+
+    agreement: str
+    kind: str
+    side: Side
+    period: str
+    currency: str | None
+    charge: Decimal | None
+    credits: Decimal
+    credits_paid: Decimal
+    cost: Decimal | None
+    net: Decimal | None
+    attainment: float | None
+    cost_per_point: Decimal | None
+    verdict: Verdict
+    services: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @property
+    def costs_more_than_it_returns(self) -> bool:
+        return self.verdict is Verdict.LOSS
