@@ -15,6 +15,8 @@ from slmo.cli.alerts import alerts_app
 from slmo.cli.audit import audit_app
 from slmo.cli.clock import clock_app
 from slmo.cli.context import CliContext
+from slmo.cli.costs import costs_app
+from slmo.cli.credits import credits_app
 from slmo.cli.database import db_app
 from slmo.cli.errors import report
 from slmo.cli.export import export_app
@@ -86,6 +88,8 @@ app.command()(jobs)
 app.command()(pull)
 app.add_typer(alerts_app, name="alerts")
 app.command("report")(reports.report)
+app.add_typer(credits_app, name="credits")
+app.add_typer(costs_app, name="costs")
 app.add_typer(agreement_app, name="agreement")
 
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from slmo.core.engine import named_period, period_label, period_unit
-from slmo.core.engine.costs import MONTHS, judged, period_charge, shared_cost
+from slmo.core.engine.costs import MONTHS, cents, judged, period_charge, shared_cost
 from slmo.core.engine.credits import covered_objectives, graded
 from slmo.core.model import Agreement, AgreementKind, Service, WindowUnit
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
@@ -187,8 +187,10 @@ class CostService:
         charge = None if version.charge is None else period_charge(version.charge.amount, version.charge.period, months)
         currency = None if version.charge is None else version.charge.currency
         mine = uow.credits.list(periods=within(period), agreement=agreement.name)
-        credits = sum((e.amount for e in mine if e.amount is not None), Decimal(0))
-        paid = sum((e.amount for e in mine if e.amount is not None and e.status is CreditStatus.PAID), Decimal(0))
+        credits = cents(sum((e.amount for e in mine if e.amount is not None), Decimal(0)))
+        paid = cents(
+            sum((e.amount for e in mine if e.amount is not None and e.status is CreditStatus.PAID), Decimal(0))
+        )
         currency = currency or next((e.currency for e in mine if e.currency), None)
         cost = None
         missing: tuple[str, ...] = ()
