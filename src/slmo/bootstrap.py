@@ -110,6 +110,8 @@ class Slmo:
             evidence_service=self.evidence,
             reviews_service=self.reviews,
             improvement_service=self.improvements,
+            credits_service=self.credits,
+            costs_service=self.costs,
         )
 
     def close(self) -> None:

@@ -40,6 +40,7 @@ from slmo.services.improvements import ActionDraft, parse_origin
 from slmo.services.reviews import ReviewInput
 from tests.api_support import ADMIN, TICKETS_CSV, Api, api_over, seed_walls
 from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY, PROCEDURE, SERVICE
+from tests.money_support import costs_csv, line_of
 from tests.negotiation_support import matrix_agreed, matrix_draft, matrix_proposal, seed_terms
 
 ROLES = ("admin", "manager", "owner", "viewer", "customer")
@@ -49,6 +50,7 @@ EVERYONE = frozenset(ROLES)
 STAFF = frozenset({"admin", "manager", "viewer"})
 FEEDERS = frozenset({"admin", "owner"})
 NOT_CUSTOMERS = EVERYONE - {"customer"}
+SETTLERS = frozenset({"admin", "manager"})
 HIDDEN = {"customer": 404}  # another party's object, which a customer may not see
 NOT_OWNED = {"owner": 403}  # another party's service, which an owner may not write
 # Names of the other side: none may appear in a 2xx body a customer of ministry gets.
@@ -363,6 +365,26 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/agreements/{name}/versions/{number}/evidence"): Rule(
         EVERYONE, get(_TERMS + "/versions/1/evidence?objective=success&periods=2"), walls=HIDDEN
     ),
+    # The credits ledger: a customer reads its own agreements' lines; admins and managers settle.
+    ("GET", "/api/v1/credits"): Rule(EVERYONE, get("/api/v1/credits?period=2026-10&agreement={agreement}")),
+    ("GET", "/api/v1/credits/{entry_id}"): Rule(
+        EVERYONE, lambda n, tag, api: Call(f"/api/v1/credits/{line_of(api.slmo, n)}"), walls=HIDDEN
+    ),
+    ("POST", "/api/v1/credits/compute"): Rule(
+        SETTLERS, lambda n, tag, api: Call(f"/api/v1/credits/compute?period=2026-10&agreement={n['agreement']}")
+    ),
+    ("POST", "/api/v1/credits/{entry_id}/confirm"): Rule(
+        SETTLERS, lambda n, tag, api: Call(f"/api/v1/credits/{line_of(api.slmo, n, tag)}/confirm")
+    ),
+    ("POST", "/api/v1/credits/{entry_id}/pay"): Rule(
+        SETTLERS, lambda n, tag, api: Call(f"/api/v1/credits/{line_of(api.slmo, n, tag)}/pay")
+    ),
+    # Costs are the organisation's own: staff read them, admins and managers import them.
+    ("GET", "/api/v1/costs"): Rule(STAFF, get("/api/v1/costs?period=2026-10")),
+    ("POST", "/api/v1/costs"): Rule(
+        SETTLERS, lambda n, tag, api: Call("/api/v1/costs", content=costs_csv(n), headers={"Content-Type": "text/csv"})
+    ),
+    ("GET", "/api/v1/costs/report"): Rule(STAFF, get("/api/v1/costs/report?period=2026-10")),
 }
 
 

@@ -27,6 +27,8 @@ from slmo.api.routes import (
     audit,
     breaches,
     catalogue,
+    costs,
+    credits,
     health,
     ingest,
     jobs,
@@ -154,6 +156,8 @@ def create_app(
     app.include_router(reviews.router, prefix=PREFIX)
     app.include_router(actions.router, prefix=PREFIX)
     app.include_router(negotiation.router, prefix=PREFIX)
+    app.include_router(credits.router, prefix=PREFIX)
+    app.include_router(costs.router, prefix=PREFIX)
     if web is not None:
         app.mount(WEB_PREFIX, web)
     return app

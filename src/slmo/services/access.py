@@ -29,10 +29,13 @@ from slmo.services.auth import actor_of, customer_reach, require_write, visible
 from slmo.services.board import BoardRow, Standing
 from slmo.services.breaches import BreachService
 from slmo.services.catalogue import CatalogueService, Change
+from slmo.services.costs import CostService
+from slmo.services.credits import CreditService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
 from slmo.services.improvements import ImprovementService
 from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, OnError, not_owned
+from slmo.services.money_access import MoneyDesk
 from slmo.services.negotiation import NegotiationService
 from slmo.services.negotiation_access import NegotiationDesk
 from slmo.services.records_access import RecordsDesk
@@ -97,6 +100,8 @@ class Access:
     evidence_service: EvidenceService | None = None
     reviews_service: ReviewService | None = None
     improvement_service: ImprovementService | None = None
+    credits_service: CreditService | None = None
+    costs_service: CostService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
@@ -106,6 +111,12 @@ class Access:
         if self.reviews_service is None or self.improvement_service is None:
             raise ValueError("no review service is wired")
         return RecordsDesk(self.principal, self.reviews_service, self.improvement_service, self._reach, self.interface)
+
+    def money(self) -> MoneyDesk:
+        """The credits ledger and the costs of services as this principal may (``services.money_access``)."""
+        if self.credits_service is None or self.costs_service is None:
+            raise ValueError("no credits service is wired")
+        return MoneyDesk(self.principal, self.credits_service, self.costs_service, self._reach, self.interface)
 
     def negotiation(self) -> NegotiationDesk:
         """Negotiating agreements as this principal may (``services.negotiation_access``)."""
