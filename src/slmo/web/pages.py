@@ -86,6 +86,7 @@ def render(
         languages=language_links(request),
         principal=principal,
         staff=principal is not None and principal.role is not Role.CUSTOMER,
+        costs_reader=principal is not None and principal.role in (Role.ADMIN, Role.MANAGER, Role.VIEWER),
         csrf_field=CSRF_FIELD,
         csrf_token=None if current is None else current.session.csrf_token,
         **context,
