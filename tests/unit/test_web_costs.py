@@ -76,3 +76,12 @@ def test_costs_are_for_staff_who_read_them(site: Site, role: str, party: str) ->
     browser = _signed_in(site, "someone", role, party)
     assert browser.get("/ui/costs?period=2026-10").status_code == 403
     assert 'href="/ui/costs"' not in browser.get("/ui/").text
+
+
+def test_the_agreement_page_shows_bands_and_penalties(site: Site) -> None:
+    browser = _signed_in(site, "finance", "viewer")
+    page = _text(browser.get("/ui/agreements/service-desk-ola").text)
+    assert (
+        "Penalties on late tickets resolution: 50.00 SAR for each 1 h of breach time beyond 10 h free each month; "
+        "at most 5,000.00 SAR a period." in page
+    )
