@@ -1,4 +1,4 @@
-"""Cost-effectiveness (``core.engine.costs``, docs/formulas.md section 14), computed by hand."""
+"""Cost-effectiveness (``core.engine.costs``, docs/formulas.md section 15), computed by hand."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What services cost, and what each agreement brings in against it (cost-effectiveness).
 
-Rules (``docs/formulas.md`` section 14):
+Rules (``docs/formulas.md`` section 15):
 
 - **Costs** are per service and month, imported from CSV (``sources/costs.py``). A file is
   taken whole or not at all: every bad row is named by line, and a service the catalogue does
@@ -151,7 +151,7 @@ class CostService:
     # -- the view ---------------------------------------------------------------------------------
 
     def report(self, period: str) -> list[CostEffectiveness]:
-        """Every agreement in force in ``period``, by name (``docs/formulas.md`` section 14)."""
+        """Every agreement in force in ``period``, by name (``docs/formulas.md`` section 15)."""
         months = months_of(period)
         with self._uow() as uow:
             plans = [

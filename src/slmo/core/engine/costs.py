@@ -1,5 +1,5 @@
 """Cost-effectiveness: what an agreement brought in, paid out and cost over a period
-(``docs/formulas.md`` section 14). Decimal arithmetic from the numbers as written, to the cent.
+(``docs/formulas.md`` section 15). Decimal arithmetic from the numbers as written, to the cent.
 
     charge(P)      = charge x months(P) / months(charge's period)        a quarter of a monthly
                                                                           charge is three charges

@@ -3,7 +3,7 @@ each of its clauses (the credit schedule, a ticket penalty), with the calculatio
 money stands; and what each service cost to run in each month.
 
 The rules: ``services/credits.py`` (the ledger), ``services/costs.py`` (costs and the
-cost-effectiveness view), ``docs/formulas.md`` sections 10, 13 and 14.
+cost-effectiveness view), ``docs/formulas.md`` sections 10, 13 and 15.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class CostEffectiveness:
-    """One agreement over one period (``docs/formulas.md`` section 14).
+    """One agreement over one period (``docs/formulas.md`` section 15).
 
     ``charge`` is the period's share of the agreement's charge; ``credits`` the ledger's lines
     of the period (any status), ``credits_paid`` those paid; ``cost`` the agreement's share of
