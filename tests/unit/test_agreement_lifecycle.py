@@ -43,9 +43,7 @@ def test_reachable_states() -> None:
     assert reachable(VersionState.RETIRED, VersionState.RETIRED)
 
 
-def test_a_draft_may_change_and_be_retired_but_moves_forward_only_by_negotiation(
-    slmo: Slmo, tmp_path: Path
-) -> None:
+def test_a_draft_may_change_and_be_retired_but_moves_forward_only_by_negotiation(slmo: Slmo, tmp_path: Path) -> None:
     apply(slmo, tmp_path, with_state("draft"))
     apply(slmo, tmp_path, with_state("draft", target="0.995"))
     # Proposing, agreeing and activating are steps of the negotiation (slmo agreement ...),
