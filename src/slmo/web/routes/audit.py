@@ -18,7 +18,7 @@ PAGE = 50
 KINDS = (
     *("Party", "Calendar", "Service", "DataSource", "Indicator", "AlertCondition", "NotificationTarget"),
     *("AlertPolicy", "Agreement", "Measurements", "Tickets", "Alert", "Token", "User"),
-    *("Credit", "Costs"),
+    *("Credit", "Costs", "Procedure", "Review", "ImprovementAction", "Negotiation"),
 )
 _LIMIT = 10_000_000
 
