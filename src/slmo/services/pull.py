@@ -130,14 +130,11 @@ def _backfill_seconds(uow: UnitOfWork, indicator: str) -> int:
     return min(longest + max(BURN_WINDOWS.values()), MAX_BACKFILL_DAYS * _DAY)
 
 
-def _counts(
-    values: NDArray[np.float64], previous: NDArray[np.float64], counter: bool, bucket: int
-) -> NDArray[np.float64]:
-    if not counter:
-        return values * bucket
-    increase = values - previous
+def _increases(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """A cumulative counter's increase between consecutive instants, one fewer than given."""
+    increase = values[1:] - values[:-1]
     # A counter that went down was reset: what it counts since is its new value.
-    return np.where(increase < 0, values, increase)
+    return np.where(increase < 0, values[1:], increase)
 
 
 class PullService:
@@ -197,12 +194,11 @@ class PullService:
         part = "good" if "good" in values else "bad"
         part_raw = values[part]
         if counter:
-            total = _counts(total_raw[1:], total_raw[:-1], True, bucket)
-            some = _counts(part_raw[1:], part_raw[:-1], True, bucket)
+            total, some = _increases(total_raw), _increases(part_raw)
             first_bucket = first_instant
         else:
-            total = _counts(total_raw, total_raw, False, bucket)
-            some = _counts(part_raw, part_raw, False, bucket)
+            # Per-second rates: a bucket's count is its rate times its length.
+            total, some = total_raw * bucket, part_raw * bucket
             first_bucket = first_instant - bucket
         # Absent good with a total means no good events: Prometheus drops series that are empty.
         some = np.where(np.isnan(some) & ~np.isnan(total), 0.0, some)
