@@ -11,6 +11,9 @@ multi-burn-rate policy; ``evaluate_alerts`` decides which tiers fire at one inst
 breaches.
 
 ``breach_episodes`` turns stored evaluations into breach episodes (``GET /api/v1/breaches``).
+
+Forecast accuracy (``forecast_accuracy``): interval coverage, mean absolute error, the
+seasonal-naive forecast a model has to beat, MASE and the error ratio against a reference.
 """
 
 from slmo.core.engine.alert_history import AlertHistory, alert_history
@@ -57,6 +60,15 @@ from slmo.core.engine.evaluation import (
     evaluate_group,
     records,
     slice_settings,
+)
+from slmo.core.engine.forecast_accuracy import (
+    error_ratio,
+    interval_coverage,
+    mase,
+    mean_absolute_error,
+    seasonal_naive,
+    seasonal_naive_scale,
+    skill_score,
 )
 from slmo.core.engine.grid import BucketGrid, threshold_counts
 from slmo.core.engine.segments import window_sums
@@ -128,13 +140,17 @@ __all__ = [
     "default_rules",
     "elapsed_warning_levels",
     "epoch_seconds",
+    "error_ratio",
     "evaluate",
     "evaluate_alerts",
     "evaluate_batch",
     "evaluate_group",
     "firing_intervals",
     "in_intervals",
+    "interval_coverage",
+    "mase",
     "match_alerts",
+    "mean_absolute_error",
     "merge",
     "named_period",
     "new_elapsed_warnings",
@@ -149,8 +165,11 @@ __all__ = [
     "rolling_window",
     "rules_from_conditions",
     "scaled_factor",
+    "seasonal_naive",
+    "seasonal_naive_scale",
     "seconds_to_exhaustion",
     "signal_states",
+    "skill_score",
     "slice_scores",
     "slice_settings",
     "status",
