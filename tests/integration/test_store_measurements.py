@@ -3,6 +3,7 @@ PostgreSQL alike (the pattern of ``test_store_contract.py``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -423,6 +424,22 @@ def test_incidents_are_replaced_by_source_and_id_and_unchanged_ones_do_not_count
         assert [(i.source, i.end) for i in found] == [("import", at(10)), ("jira", None)]
         assert found[0] == closed
         assert found[0].start.utcoffset() == dt.timedelta(0)
+
+
+def test_an_incident_keeps_its_cause_and_a_new_cause_replaces_it(uow_factory: UowFactory) -> None:
+    caused = Incident(id="INC-9", service="payments", start=at(8), end=at(9), impact=Impact.OUTAGE, cause="network")
+    with uow_factory() as uow:
+        assert uow.measurements.put_incidents([caused, incident("INC-10", at(10), None)]) == 2
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.measurements.list_incidents(service="payments")
+        assert [(i.id, i.cause) for i in found] == [("INC-9", "network"), ("INC-10", None)]
+        assert found[0] == caused
+        # The cause is part of what an incident is: another one is a change.
+        assert uow.measurements.put_incidents([dataclasses.replace(caused, cause="change")]) == 1
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.measurements.list_incidents(service="payments")[0].cause == "change"
 
 
 def test_incidents_need_aware_instants_and_an_end_after_the_start(uow_factory: UowFactory) -> None:

@@ -49,6 +49,28 @@ def test_closed_and_open_incidents_with_quoted_titles() -> None:
     ]
 
 
+def test_a_cause_column_is_read_and_may_be_blank() -> None:
+    incidents, _, problems = read(
+        "id,service,start,end,impact,title,cause\n"
+        "INC-1,checkout,2026-10-01T09:00:00Z,2026-10-01T09:30:00Z,outage,Switch lost power,power\n"
+        "INC-2,checkout,2026-10-01T10:00:00Z,,degraded,,\n"
+    )
+    assert problems == []
+    assert [(i.id, i.title, i.cause) for i in incidents] == [
+        ("INC-1", "Switch lost power", "power"),
+        ("INC-2", None, None),
+    ]
+
+
+def test_a_cause_in_json_lines() -> None:
+    incidents, _, problems = read(
+        '{"id": "INC-1", "service": "checkout", "start": "2026-10-01T09:00:00Z", "end": null, '
+        '"impact": "outage", "cause": "change"}\n',
+        "incidents.jsonl",
+    )
+    assert problems == [] and incidents[0].cause == "change" and incidents[0].end is None
+
+
 def test_title_is_optional() -> None:
     incidents, _, problems = read("id,service,start,end,impact\nINC-1,checkout,2026-10-01T09:00:00Z,,outage\n")
     assert problems == [] and incidents[0].title is None

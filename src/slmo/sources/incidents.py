@@ -1,11 +1,14 @@
 """Incidents for availability indicators: ``slmo ingest incidents``.
 
-CSV with the header ``id,service,start,end,impact`` and an optional ``title`` (or JSON lines
-with those keys)::
+CSV with the header ``id,service,start,end,impact`` and an optional ``title`` and ``cause``
+(or JSON lines with those keys)::
 
-    id,service,start,end,impact,title
-    INC-1042,checkout,2026-10-01T09:12:00Z,2026-10-01T09:47:00Z,outage,Card payments failing
-    INC-1043,search,2026-10-02T14:00:00+03:00,,degraded,
+    id,service,start,end,impact,title,cause
+    INC-1042,checkout,2026-10-01T09:12:00Z,2026-10-01T09:47:00Z,outage,Card payments failing,network
+    INC-1043,search,2026-10-02T14:00:00+03:00,,degraded,,
+
+``cause`` is what the incident was put down to (``network``, ``change``, ``capacity``...); the
+improvement opportunities group the budget spent during incidents by it.
 
 ``end`` is empty (or null, or left out) while the incident is open, and never before ``start``;
 ``impact`` is ``outage`` or ``degraded``. A later row with the same ``id`` replaces an earlier
@@ -48,6 +51,7 @@ INCIDENTS = Layout(
         Column("end", Kind.TIME, required=False, blank=True),
         Column("impact", Kind.TEXT),
         Column("title", Kind.TEXT, required=False, blank=True),
+        Column("cause", Kind.TEXT, required=False, blank=True),
     ),
     check_row=_incident_rules,
 )
@@ -95,6 +99,7 @@ def _incidents(chunks: Iterator[ColumnChunk], source: str) -> Iterator[IncidentC
                 impact=_IMPACTS[v["impact"][i].lower()],
                 title=v["title"][i],
                 source=source,
+                cause=v["cause"][i],
             )
             for i in range(len(chunk.lines))
         ]

@@ -136,6 +136,7 @@ def incident_values(incident: Incident) -> dict[str, Any]:
         "end": stored.end,
         "impact": str(stored.impact),
         "title": stored.title,
+        "cause": stored.cause,
     }
 
 
@@ -149,6 +150,7 @@ def incident_from(row: Any) -> Incident:
         impact=Impact(row.impact),
         title=row.title,
         source=row.source,
+        cause=row.cause,
     )
 
 

@@ -148,6 +148,7 @@ def stored_incident(incident: Incident) -> Incident:
         impact=incident.impact,
         title=incident.title,
         source=incident.source,
+        cause=incident.cause,
     )
 
 

@@ -136,6 +136,7 @@ class IncidentRow(Base):
     end: Mapped[dt.datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     impact: Mapped[str] = mapped_column(String(16))
     title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    cause: Mapped[str | None] = mapped_column(String(NAME_LENGTH), nullable=True)
 
     def __repr__(self) -> str:
         return f"IncidentRow({self.source}/{self.id} on {self.service})"

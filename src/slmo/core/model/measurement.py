@@ -78,7 +78,9 @@ class Impact(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class Incident:
-    """An interruption or degradation of a service. ``end`` of ``None`` means still open."""
+    """An interruption or degradation of a service. ``end`` of ``None`` means still open;
+    ``cause`` is what the service desk recorded as its cause (``network``, ``change``...),
+    by which improvement opportunities group incidents."""
 
     id: str
     service: str
@@ -87,3 +89,4 @@ class Incident:
     impact: Impact
     title: str | None = None
     source: str = "import"
+    cause: str | None = None
