@@ -20,8 +20,10 @@ from slmo.core.engine.what_if import (
     simulated_rate,
     simulated_target,
     upper_bound,
+    what_if,
 )
 from slmo.core.model.agreement import Charge, CreditSchedule, CreditTier
+from slmo.core.model.evidence import CreditNote
 from slmo.core.model.objective import WindowUnit
 from slmo.core.model.targets import Basis
 
@@ -195,3 +197,34 @@ def test_achievable_says_which_view_binds() -> None:
     assert (alone.target, alone.binding, alone.simulated, alone.draws) == (0.997, Basis.HISTORY, None, 0)
     (nothing,) = achievable(YEAR[:3], None, (0.9,))
     assert (nothing.target, nothing.binding) == (None, None)
+
+
+def test_the_what_if_of_a_target() -> None:
+    # The twelve months at 99.9 %: 5 breaches a year; the credits of the five months below
+    # 99.9 % (none below 99.5 %) are 5 % of 250,000 = 12,500 each: 62,500 over 12 months, a
+    # mean of 5,208.333... a month and 62,500.00 a year.
+    # Draws: 0.9981 ... 0.999 (ten): nine below 99.9 %, 0.9 * 12 = 10.8 breaches a year; nine
+    # credits of 12,500 in ten, 11,250.00 a month, 135,000.00 a year.
+    draws = 0.998 + TENTHS / 1000
+    found = what_if(0.999, WindowUnit.MONTH, YEAR, draws, schedule=SCHEDULE, charge=CHARGE)
+    assert (found.target, found.unit, found.periods_per_year, found.credit_note) == (0.999, "M", 12.0, None)
+    assert found.history.per_year == pytest.approx(5.0)
+    assert found.simulated is not None and found.simulated.per_year == pytest.approx(10.8)
+    assert found.history_exposure is not None and found.simulated_exposure is not None
+    assert (found.history_exposure.per_period, found.history_exposure.per_year) == (
+        Decimal("5208.33"),
+        Decimal("62500.00"),
+    )
+    assert (found.simulated_exposure.per_period, found.simulated_exposure.per_year) == (
+        Decimal("11250.00"),
+        Decimal("135000.00"),
+    )
+    # Ten draws are not 20 years: no 95th percentile.
+    assert found.simulated_exposure.year_p95 is None
+    # Not graded (or no charge): the breaches, but no exposure; not simulated: history only.
+    ungraded = what_if(
+        0.998, WindowUnit.MONTH, YEAR, None, schedule=SCHEDULE, charge=CHARGE, credit_note=CreditNote.NOT_GRADED
+    )
+    assert (ungraded.history_exposure, ungraded.simulated_exposure, ungraded.simulated) == (None, None, None)
+    assert ungraded.history.breaches == 1  # 0.997
+    assert what_if(0.999, WindowUnit.MONTH, YEAR, None, schedule=SCHEDULE).history_exposure is None

@@ -57,8 +57,9 @@ from numpy.typing import ArrayLike, NDArray
 from slmo.core.engine.credits import service_credit
 from slmo.core.engine.evidence import confident_target
 from slmo.core.model.agreement import Charge, CreditSchedule
+from slmo.core.model.evidence import CreditNote
 from slmo.core.model.objective import WindowUnit
-from slmo.core.model.targets import AchievableTarget, Basis, BreachRate, CreditExposure
+from slmo.core.model.targets import AchievableTarget, Basis, BreachRate, CreditExposure, WhatIf
 
 # The mean Gregorian year (365.2425 days) in weeks: 52.1775.
 PERIODS_PER_YEAR: dict[WindowUnit, Fraction] = {
@@ -240,3 +241,37 @@ def achievable(
             )
         )
     return tuple(found)
+
+
+def what_if(
+    target: float,
+    unit: WindowUnit,
+    attainments: Sequence[float],
+    draws: ArrayLike | None,
+    *,
+    schedule: CreditSchedule | None = None,
+    charge: Charge | None = None,
+    credit_note: CreditNote | None = None,
+) -> WhatIf:
+    """``target`` over the past periods' ``attainments`` and the simulated ``draws`` (``None``:
+    not simulated); the credit exposures when the schedule grades it (``credit_note`` is
+    ``None``) and there is a charge to take the credits from."""
+    exposures: dict[Basis, CreditExposure | None] = {Basis.HISTORY: None, Basis.SIMULATION: None}
+    if credit_note is None and schedule is not None and charge is not None:
+        exposures[Basis.HISTORY] = exposure(
+            Basis.HISTORY, credit_cents(schedule, charge, attainments), unit, charge.currency
+        )
+        if draws is not None:
+            exposures[Basis.SIMULATION] = exposure(
+                Basis.SIMULATION, credit_cents(schedule, charge, draws), unit, charge.currency
+            )
+    return WhatIf(
+        target=target,
+        unit=unit.value,
+        periods_per_year=float(periods_per_year(unit)),
+        history=history_rate(attainments, target, unit),
+        simulated=None if draws is None else simulated_rate(draws, target, unit),
+        history_exposure=exposures[Basis.HISTORY],
+        simulated_exposure=exposures[Basis.SIMULATION],
+        credit_note=credit_note,
+    )

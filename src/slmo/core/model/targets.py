@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from slmo.core.model.evidence import ConfidentTarget, CreditNote
+from slmo.core.model.evidence import ConfidentTarget, CreditNote, Evidence
 
 
 class Basis(StrEnum):
@@ -83,3 +83,27 @@ class WhatIf:
     history_exposure: CreditExposure | None
     simulated_exposure: CreditExposure | None
     credit_note: CreditNote | None
+
+
+class SimulationNote(StrEnum):
+    """Why the periods are not simulated."""
+
+    TICKETS = "tickets"  # a ticket objective counts tickets as their verdicts fall, not days
+    NO_HISTORY = "no_history"  # nothing was measured in the days before the period
+
+
+@dataclass(frozen=True, kw_only=True)
+class TargetStudy:
+    """An objective weighed for a target: ``evidence`` (its past periods at the target studied,
+    ``evidence.target``), the targets met with each confidence (``achievable``) and the
+    target's ``what_if``. The simulation drew ``draws`` periods like ``simulated_period`` (the
+    one running now) from the ``history_days`` days before it; ``draws`` is 0 when the
+    objective has no daily history to draw from (``simulation_note`` says why)."""
+
+    evidence: Evidence
+    achievable: tuple[AchievableTarget, ...]
+    what_if: WhatIf
+    simulated_period: str
+    history_days: int
+    draws: int
+    simulation_note: SimulationNote | None
