@@ -63,7 +63,7 @@ class EvaluationArrays:
     minutes_left: NDArray[np.float64] | None = None
 
 
-def _as_matrix(grid: BucketGrid) -> BucketGrid:
+def as_matrix(grid: BucketGrid) -> BucketGrid:
     if grid.good.ndim == 2:
         return grid
     return BucketGrid(
@@ -112,7 +112,7 @@ def evaluate_group(
     """
     rules = rules or StatusRules()
     t = epoch_seconds(at)
-    matrix = _as_matrix(grid)
+    matrix = as_matrix(grid)
     k = matrix.good.shape[0]
     targets = np.broadcast_to(np.asarray(target, dtype=np.float64), (k,))
     for value in np.unique(targets):
