@@ -50,6 +50,7 @@ from slmo.services.reports import ReportService
 from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.sessions import SessionService
+from slmo.services.targets import TargetService
 from slmo.services.tickets import TicketService
 from slmo.services.users import UserService
 from slmo.settings import Settings
@@ -93,6 +94,7 @@ class Slmo:
     evidence: EvidenceService
     credits: CreditService
     costs: CostService
+    targets: TargetService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -112,6 +114,7 @@ class Slmo:
             improvement_service=self.improvements,
             credits_service=self.credits,
             costs_service=self.costs,
+            targets_service=self.targets,
         )
 
     def close(self) -> None:
@@ -237,6 +240,7 @@ def _wire(
     reviews = ReviewService(uow, improvements, clock, email_url=settings.notify_email_url)
     closes = PeriodCloseService(uow, evaluation, clock)
     credits = CreditService(uow, evaluation, tickets, clock)
+    evidence = EvidenceService(uow, evaluation, clock)
     return Slmo(
         settings=settings,
         catalogue=catalogue,
@@ -272,9 +276,10 @@ def _wire(
         improvements=improvements,
         closes=closes,
         negotiation=NegotiationService(uow, codec, clock),
-        evidence=EvidenceService(uow, evaluation, clock),
+        evidence=evidence,
         credits=credits,
         costs=CostService(uow, _cost_reader(), credits, evaluation, clock),
+        targets=TargetService(uow, evaluation, evidence, clock),
         _engine=engine,
     )
 

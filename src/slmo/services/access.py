@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from slmo.core.engine.breaches import BreachEpisode
+from slmo.core.engine.evidence import CONFIDENCES
 from slmo.core.engine.windows import named_period
 from slmo.core.model.alerts import Alert, AlertStatus, Notification
 from slmo.core.model.audit import Actor, AuditEntry
@@ -21,6 +23,7 @@ from slmo.core.model.auth import Principal, Role
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject, kind_of
 from slmo.core.model.results import ObjectiveEvaluation
+from slmo.core.model.targets import TargetStudy
 from slmo.core.model.ticket import Ticket
 from slmo.core.ports import LoadedObject, SpecCodec
 from slmo.errors import NotFoundError, PermissionDeniedError, Problem, SpecError
@@ -41,6 +44,7 @@ from slmo.services.negotiation_access import NegotiationDesk
 from slmo.services.records_access import RecordsDesk
 from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
+from slmo.services.targets import TargetService
 from slmo.services.tickets import PriorityFigures, TicketIngestReport, TicketService, TicketTimer
 
 # Documents sent over the API are small; the bodies of ingestion are streamed instead.
@@ -102,6 +106,7 @@ class Access:
     improvement_service: ImprovementService | None = None
     credits_service: CreditService | None = None
     costs_service: CostService | None = None
+    targets_service: TargetService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
@@ -184,6 +189,25 @@ class Access:
                 f"no objective {objective!r} in an agreement in force", key="error.objective_not_found", name=objective
             )
         return visible_rows
+
+    def targets(
+        self,
+        objective: str,
+        *,
+        what_if: float | None = None,
+        confidences: Sequence[float] = CONFIDENCES,
+        periods: int = 12,
+        per: str | None = None,
+    ) -> TargetStudy:
+        """An objective's achievable targets and what-if (``services.targets``); a customer's
+        own agreements' only, another's not found, as a missing one."""
+        if self.targets_service is None:
+            raise ValueError("no targets service is wired")
+        reach = self._reach()
+        mine = None if reach is None else {name for kind, name in reach if kind == "Agreement"}
+        return self.targets_service.study(
+            objective, what_if=what_if, confidences=confidences, periods=periods, per=per, agreements=mine
+        )
 
     def audit(
         self, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
