@@ -259,8 +259,17 @@ class PeriodCloseRepository(Protocol):
 
     def get(self, agreement: str, objective: str, period: str) -> ClosedPeriod | None: ...
 
-    def list(self, *, agreement: str | None = None, objective: str | None = None) -> list[ClosedPeriod]:
-        """Closed periods in the order they were closed."""
+    def list(
+        self,
+        *,
+        agreement: str | None = None,
+        objective: str | None = None,
+        periods: Collection[str] | None = None,
+        after: int = 0,
+    ) -> list[ClosedPeriod]:
+        """Closed periods in the order they were closed, of the ``periods`` (labels; all when
+        ``None``), past position ``after`` in the chain (``ChainHead.seq``): a reader that noted
+        the head reads only what was closed since."""
         ...
 
     def chain(self) -> Iterator[ChainLink]:

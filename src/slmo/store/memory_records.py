@@ -208,11 +208,21 @@ class MemoryPeriodCloseRepository:
     def get(self, agreement: str, objective: str, period: str) -> ClosedPeriod | None:
         return next((c for c in self._visible() if _closed_key(c) == (agreement, objective, period)), None)
 
-    def list(self, *, agreement: str | None = None, objective: str | None = None) -> builtins.list[ClosedPeriod]:
+    def list(
+        self,
+        *,
+        agreement: str | None = None,
+        objective: str | None = None,
+        periods: Collection[str] | None = None,
+        after: int = 0,
+    ) -> builtins.list[ClosedPeriod]:
         return [
             c
             for c in self._visible()
-            if (agreement is None or c.agreement == agreement) and (objective is None or c.objective == objective)
+            if (agreement is None or c.agreement == agreement)
+            and (objective is None or c.objective == objective)
+            and (periods is None or c.period in periods)
+            and c.seq > after
         ]
 
     def chain(self) -> Iterator[ChainLink]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from sqlalchemy import Index, Integer, String, UniqueConstraint, select
@@ -100,13 +100,24 @@ class SqlPeriodCloseRepository:
             row = self._session.scalars(statement).one_or_none()
         return None if row is None else closed_of(row)
 
-    def list(self, *, agreement: str | None = None, objective: str | None = None) -> builtins.list[ClosedPeriod]:
-        """Closed periods in the order they were closed."""
+    def list(
+        self,
+        *,
+        agreement: str | None = None,
+        objective: str | None = None,
+        periods: Collection[str] | None = None,
+        after: int = 0,
+    ) -> builtins.list[ClosedPeriod]:
+        """Closed periods in the order they were closed (of ``periods``, past position ``after``)."""
         statement = select(PeriodCloseRow).order_by(PeriodCloseRow.seq)
         if agreement is not None:
             statement = statement.where(PeriodCloseRow.agreement == agreement)
         if objective is not None:
             statement = statement.where(PeriodCloseRow.objective == objective)
+        if periods is not None:
+            statement = statement.where(PeriodCloseRow.period.in_(sorted(periods)))
+        if after:
+            statement = statement.where(PeriodCloseRow.seq > after)
         with translated(session_url(self._session), "reading closed periods"):
             return [closed_of(row) for row in self._session.scalars(statement)]
 
