@@ -332,6 +332,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/ingest/tickets"): Rule(FEEDERS, _tickets, walls=NOT_OWNED),
     ("GET", "/api/v1/status"): Rule(EVERYONE, get("/api/v1/status?agreement={agreement}")),
     ("GET", "/api/v1/evaluations"): Rule(EVERYONE, get("/api/v1/evaluations?objective={agreement}/success")),
+    ("GET", "/api/v1/forecasts"): Rule(EVERYONE, get("/api/v1/forecasts?agreement={agreement}")),
     ("GET", "/api/v1/history"): Rule(
         EVERYONE, get("/api/v1/history?objective={agreement}/success&period=2026-10"), walls=HIDDEN
     ),

@@ -13,6 +13,7 @@ from rich.table import Table
 from slmo.cli.context import CliContext, context, optional_instant
 from slmo.core.model.results import EvaluationStatus, ObjectiveEvaluation
 from slmo.i18n import format_number
+from slmo.services.forecasts import forecast_fields
 
 BURN_LABELS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 STATUS_STYLE = {
@@ -48,6 +49,7 @@ def as_json(item: ObjectiveEvaluation) -> dict[str, Any]:
         "burn_rates": dict(e.burn_rates),
         "status": e.status.value,
         "reason": item.reason,
+        "forecast": None if item.forecast is None else forecast_fields(item.forecast),
         "contributors": [
             {
                 "kind": c.kind.value,
@@ -66,7 +68,7 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _percent(value: float | None, lang: str, decimals: int = 3) -> str:
+def percent(value: float | None, lang: str, decimals: int = 3) -> str:
     if value is None:
         return "—"
     return format_number(100 * value, lang, decimals) + ("٪" if lang == "ar" else "%")
@@ -75,6 +77,17 @@ def _percent(value: float | None, lang: str, decimals: int = 3) -> str:
 def _fastest(item: ObjectiveEvaluation) -> tuple[str, float] | None:
     rates = [(label, rate) for label, rate in item.evaluation.burn_rates.items() if rate is not None]
     return max(rates, key=lambda pair: pair[1], default=None)
+
+
+def forecast_cell(c: CliContext, item: ObjectiveEvaluation) -> str:
+    """Where the window will end and the chance of breach: ``99.41% (P breach 12%)``."""
+    f = item.forecast
+    if f is None or f.expected is None or f.breach_probability is None:
+        return "—"
+    chance = percent(f.breach_probability, c.lang, 0)
+    style = "bold red" if f.breach_probability >= 0.5 else "yellow" if f.breach_probability >= 0.2 else ""
+    text = c.t("cli.forecast_cell", expected=percent(f.expected, c.lang), chance=chance)
+    return f"[{style}]{text}[/]" if style else text
 
 
 def status_table(c: CliContext, items: Sequence[ObjectiveEvaluation], title: str) -> Table:
@@ -87,6 +100,7 @@ def status_table(c: CliContext, items: Sequence[ObjectiveEvaluation], title: str
         "objective_target",
         "budget_left",
         "fastest_burn",
+        "forecast",
         "status",
     ):
         table.add_column(
@@ -101,10 +115,11 @@ def status_table(c: CliContext, items: Sequence[ObjectiveEvaluation], title: str
             item.service or "",
             item.agreement,
             e.objective,
-            _percent(e.attainment, c.lang),
-            _percent(e.target, c.lang),
-            "—" if e.status is EvaluationStatus.NO_DATA else _percent(e.budget_left, c.lang, 1),
+            percent(e.attainment, c.lang),
+            percent(e.target, c.lang),
+            "—" if e.status is EvaluationStatus.NO_DATA else percent(e.budget_left, c.lang, 1),
             burn,
+            forecast_cell(c, item),
             f"[{STATUS_STYLE[e.status]}]{c.t(f'status.{e.status.value}')}[/]"
             + ("" if item.reason is None else f"\n[dim]{escape(_short(item.reason))}[/]"),
         )

@@ -20,6 +20,7 @@ from slmo.cli.credits import credits_app
 from slmo.cli.database import db_app
 from slmo.cli.errors import report
 from slmo.cli.export import export_app
+from slmo.cli.forecast import forecast
 from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.cli.periods import periods_app
@@ -75,6 +76,7 @@ app.add_typer(periods_app, name="periods")
 app.command()(evaluation.status)
 app.command()(evaluation.evaluate)
 app.command()(evaluation.history)
+app.command()(forecast)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(import_app, name="import")
 app.add_typer(clock_app, name="clock")

@@ -45,6 +45,7 @@ from slmo.core.engine import (
     status as status_of,
 )
 from slmo.core.engine.budget import budget_left
+from slmo.core.engine.forecast import DAY, HISTORY_DAYS, forecast_objective, forecast_span
 from slmo.core.model import (
     Agreement,
     AgreementVersion,
@@ -249,9 +250,19 @@ class EvaluationService:
                 found.append(epoch_seconds(first[0].start))
         return min(found, default=None)
 
-    def evaluate_target(self, uow: UnitOfWork, target: Target, at: int, *, top: int = 5) -> ObjectiveEvaluation:
+    def evaluate_target(
+        self, uow: UnitOfWork, target: Target, at: int, *, top: int = 5, forecast: bool = True
+    ) -> ObjectiveEvaluation:
+        """``target`` at ``at``, with the forecast of where its window will end unless
+        ``forecast`` is False (a named past period has no future to forecast)."""
         window = window_at(target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start)
         span = Span(min(window.start, at - _LONGEST_BURN), max(window.end, at))
+        ahead = None
+        if forecast and target.indicator.kind is not IndicatorKind.TICKET:
+            # The forecast reads the last weeks before ``at`` and the known part of the window
+            # it is about (for a rolling window, the one ending with the month).
+            ahead = forecast_span(target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start)
+            span = Span(min(span.start, at - HISTORY_DAYS * DAY, ahead.start), span.end)
         if target.indicator.kind is IndicatorKind.TICKET:
             if self.ticket_counts is None or target.objective.tickets is None:
                 return self._no_data(target, at, window)
@@ -269,6 +280,11 @@ class EvaluationService:
             top=top,
             incidents=incidents,
         )
+        expected = None
+        if ahead is not None:
+            expected = forecast_objective(
+                target.objective, grid, at, time_zone=target.time_zone, week_start=target.week_start
+            )
         return ObjectiveEvaluation(
             agreement=target.agreement.name,
             version=target.version.number,
@@ -276,6 +292,7 @@ class EvaluationService:
             indicator=target.indicator.name,
             evaluation=result,
             reason=self._no_data_reason(uow, target) if result.status is EvaluationStatus.NO_DATA else None,
+            forecast=expected,
         )
 
     @staticmethod
@@ -390,7 +407,9 @@ class EvaluationService:
             target.objective,
             window=Window(length=1, unit=period_unit(period), rolling=False, time_zone=target.time_zone),
         )
-        return self.evaluate_target(uow, dataclasses.replace(target, objective=whole), span.end - 1, top=top)
+        return self.evaluate_target(
+            uow, dataclasses.replace(target, objective=whole), span.end - 1, top=top, forecast=False
+        )
 
     def evaluations(
         self,

@@ -22,10 +22,11 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from slmo.api.deps import AccessDep, SlmoDep, get_principal
-from slmo.api.schemas.status import StatusRow, status_json, status_row
+from slmo.api.schemas.status import ForecastRow, StatusRow, status_json, status_row
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.errors import Problem, SpecError
 from slmo.services.access import Access, CurrentStatus
+from slmo.services.forecasts import forecast_json
 
 router = APIRouter(tags=["status"])
 
@@ -180,3 +181,36 @@ def history(
     period: Annotated[str, Query(max_length=16, description="2026-10, 2026-Q3, 2026-W40, 2026 or 2026-10-05")],
 ) -> list[StatusRow]:
     return [status_row(r) for r in access.history(objective, period)]
+
+
+@router.get(
+    "/forecasts",
+    response_model=list[ForecastRow],
+    summary="Where each objective's window will end",
+    description=(
+        "The forecast made with each objective's newest stored evaluation (or, with `at`, with an "
+        "evaluation at that instant): expected end-of-window attainment, 80 and 95 % prediction "
+        "intervals and the probability of breach. Ticket objectives are not forecast."
+    ),
+)
+def forecasts(
+    access: AccessDep,
+    objective: Annotated[str | None, Query(max_length=255, description="NAME or AGREEMENT/NAME")] = None,
+    agreement: Annotated[str | None, Query(max_length=255)] = None,
+    at: Annotated[str | None, Query(max_length=64, description="ISO 8601 with an offset; default now.")] = None,
+) -> list[ForecastRow]:
+    if at is not None:
+        records = access.status(_instant(at))
+    else:
+        current = access.current_status()
+        records = [row.record for row in current.rows()]
+    found = []
+    for record in records:
+        if objective is not None and objective not in (record.key, record.evaluation.objective):
+            continue
+        if agreement is not None and record.agreement != agreement:
+            continue
+        row = forecast_json(record)
+        if row is not None:
+            found.append(ForecastRow(**row))
+    return sorted(found, key=lambda r: r.objective)

@@ -9,6 +9,7 @@ import math
 from pydantic import BaseModel
 
 from slmo.core.model.results import ObjectiveEvaluation
+from slmo.services.forecasts import forecast_fields
 
 
 class ContributorPublic(BaseModel):
@@ -18,6 +19,32 @@ class ContributorPublic(BaseModel):
     budget_spent: float | None
     share: float | None
     reference: str | None
+
+
+class ForecastPublic(BaseModel):
+    """Where the window will end (``docs/formulas.md``, "Forecasts"): intervals as
+    ``[low, high]``; null figures when there is nothing to go on."""
+
+    at: str
+    window_start: str
+    window_end: str
+    target: float
+    expected_attainment: float | None
+    interval_80: list[float] | None
+    interval_95: list[float] | None
+    breach_probability: float | None
+    known_attainment: float | None
+    remaining_days: float
+    history_days: int
+    draws: int
+
+
+class ForecastRow(ForecastPublic):
+    """One objective's forecast, as `slmo forecast --json` prints it."""
+
+    objective: str
+    agreement: str
+    service: str | None
 
 
 class StatusRow(BaseModel):
@@ -42,6 +69,7 @@ class StatusRow(BaseModel):
     burn_rates: dict[str, float | None]
     status: str
     reason: str | None = None
+    forecast: ForecastPublic | None = None
     contributors: list[ContributorPublic]
 
 
@@ -73,6 +101,7 @@ def status_row(item: ObjectiveEvaluation) -> StatusRow:
         burn_rates={label: _finite(rate) for label, rate in e.burn_rates.items()},
         status=e.status.value,
         reason=item.reason,
+        forecast=None if item.forecast is None else ForecastPublic(**forecast_fields(item.forecast)),
         contributors=[
             ContributorPublic(
                 kind=c.kind.value,

@@ -257,6 +257,14 @@ def forecast_objective(
     known = Span(span.start, max(span.start, t))
     known_good, known_total = (float(a[0, 0]) for a in tally.sums([known]))
     history_good, history_total = day_blocks(tally, t, days) if days else (np.zeros((1, 0)), np.zeros((1, 0)))
+    # Days before the objective's first measurement are not quiet days: leave them out.
+    counted = np.flatnonzero(history_total[0] > 0)
+    if counted.size and counted[0] > 0:
+        days -= int(counted[0])
+        history_good, history_total = history_good[:, counted[0] :], history_total[:, counted[0] :]
+    elif not counted.size:
+        days = 0
+        history_good, history_total = history_good[:, :0], history_total[:, :0]
     future = span.end - max(span.start, t)
     offset = max(span.start - t, 0)
     tail = max(future, 0) % DAY

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from slmo.core.model.forecast import AttainmentForecast
 from slmo.core.model.objective import BudgetingMethod
 
 
@@ -90,6 +91,9 @@ class ObjectiveEvaluation:
     # Why there is no data, when slmo knows: the error of the job that should have brought
     # the measurements in (a Prometheus that cannot be reached, a query it refused ...).
     reason: str | None = None
+    # Where the window will end (core.engine.forecast); None for a ticket objective and for
+    # records of a named past period, which have no future.
+    forecast: AttainmentForecast | None = None
 
     @property
     def key(self) -> str:
