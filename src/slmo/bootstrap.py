@@ -43,6 +43,7 @@ from slmo.services.integrity import IntegrityService
 from slmo.services.interchange import InterchangeService
 from slmo.services.negotiation import NegotiationService
 from slmo.services.passwords import Passwords
+from slmo.services.portfolio import PortfolioService
 from slmo.services.probes import ProbeService
 from slmo.services.prometheus_rules import PrometheusRulesService
 from slmo.services.pull import PullService
@@ -95,6 +96,7 @@ class Slmo:
     credits: CreditService
     costs: CostService
     targets: TargetService
+    portfolio: PortfolioService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -115,6 +117,7 @@ class Slmo:
             credits_service=self.credits,
             costs_service=self.costs,
             targets_service=self.targets,
+            portfolio_service=self.portfolio,
         )
 
     def close(self) -> None:
@@ -280,6 +283,7 @@ def _wire(
         credits=credits,
         costs=CostService(uow, _cost_reader(), credits, evaluation, clock),
         targets=TargetService(uow, evaluation, evidence, clock),
+        portfolio=PortfolioService(uow, evaluation, clock),
         _engine=engine,
     )
 

@@ -22,6 +22,7 @@ from slmo.core.model.audit import Actor, AuditEntry
 from slmo.core.model.auth import Principal, Role
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject, kind_of
+from slmo.core.model.portfolio import Portfolio
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.targets import TargetStudy
 from slmo.core.model.ticket import Ticket
@@ -41,6 +42,8 @@ from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, O
 from slmo.services.money_access import MoneyDesk
 from slmo.services.negotiation import NegotiationService
 from slmo.services.negotiation_access import NegotiationDesk
+from slmo.services.portfolio import PortfolioService
+from slmo.services.portfolio_access import portfolio_reader
 from slmo.services.records_access import RecordsDesk
 from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
@@ -107,6 +110,7 @@ class Access:
     credits_service: CreditService | None = None
     costs_service: CostService | None = None
     targets_service: TargetService | None = None
+    portfolio_service: PortfolioService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
@@ -208,6 +212,16 @@ class Access:
         return self.targets_service.study(
             objective, what_if=what_if, confidences=confidences, periods=periods, per=per, agreements=mine
         )
+
+    def portfolio(
+        self, period: str | None = None, group_by: str | None = None, sort: str | None = None, descending: bool = False
+    ) -> Portfolio:
+        """Every agreement on one line (``services.portfolio``), as this principal may see it
+        (``services.portfolio_access``)."""
+        if self.portfolio_service is None:
+            raise ValueError("no portfolio service is wired")
+        reader = portfolio_reader(self.principal, self._reach())
+        return self.portfolio_service.portfolio(period, group_by, sort, descending, reader)
 
     def audit(
         self, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
