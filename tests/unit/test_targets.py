@@ -190,8 +190,8 @@ def test_the_evidence_of_a_proposal() -> None:
 
 def test_bad_questions() -> None:
     slmo = example_slmo()
-    # Two agreements in force have an objective named availability.
-    with pytest.raises(SpecError, match=r"eportal-sla/availability, network-ola/availability"):
+    # Three agreements in force have an objective named availability.
+    with pytest.raises(SpecError, match=r"eportal-sla/availability, network-ola/availability, wiki-expectation/"):
         slmo.targets.study("availability")
     with pytest.raises(NotFoundError, match="no objective 'eportal-sla/nothing'"):
         slmo.targets.study("eportal-sla/nothing")

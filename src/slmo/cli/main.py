@@ -27,6 +27,7 @@ from slmo.cli.periods import periods_app
 from slmo.cli.pull import pull
 from slmo.cli.reviews import review_app, reviews
 from slmo.cli.server import serve, token_app
+from slmo.cli.targets import targets
 from slmo.cli.tickets import tickets_app
 from slmo.cli.users import user_app
 from slmo.cli.worker import jobs, worker
@@ -76,6 +77,7 @@ app.add_typer(periods_app, name="periods")
 app.command()(evaluation.status)
 app.command()(evaluation.evaluate)
 app.command()(evaluation.history)
+app.command("targets")(targets)
 app.command()(forecast)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(import_app, name="import")

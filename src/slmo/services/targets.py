@@ -26,6 +26,8 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Collection, Sequence
+from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,7 +38,14 @@ from slmo.core.engine.forecast import day_blocks, objective_tally, simulate_atta
 from slmo.core.engine.what_if import achievable, what_if
 from slmo.core.model import Agreement, Calendar, Indicator, IndicatorKind, Window, WindowUnit
 from slmo.core.model.evidence import Evidence
-from slmo.core.model.targets import AchievableTarget, SimulationNote, TargetStudy, WhatIf
+from slmo.core.model.targets import (
+    AchievableTarget,
+    BreachRate,
+    CreditExposure,
+    SimulationNote,
+    TargetStudy,
+    WhatIf,
+)
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import NotFoundError, Problem, SpecError
 from slmo.services.evaluate import EvaluationService, Target
@@ -279,3 +288,96 @@ class TargetService:
         if not np.isfinite(draws).any():
             return None, 0, SimulationNote.NO_HISTORY
         return draws, int(g.size), None
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
+
+
+def _rate_json(rate: BreachRate | None) -> dict[str, Any] | None:
+    if rate is None:
+        return None
+    return {
+        "periods": rate.periods,
+        "breaches": rate.breaches,
+        "probability": rate.probability,
+        "per_year": rate.per_year,
+        "level": rate.level,
+        "upper": rate.upper,
+        "per_year_upper": rate.per_year_upper,
+    }
+
+
+def _exposure_json(found: CreditExposure | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "periods": found.periods,
+        "per_period": _money(found.per_period),
+        "per_year": _money(found.per_year),
+        "year_p95": _money(found.year_p95),
+        "years": found.years,
+    }
+
+
+def what_if_json(found: WhatIf) -> dict[str, Any]:
+    """A target's what-if as the CLI's ``--json``, the API and the evidence print it; amounts
+    as decimal strings, to the cent."""
+    exposure = found.history_exposure or found.simulated_exposure
+    return {
+        "target": found.target,
+        "unit": found.unit,
+        "periods_per_year": found.periods_per_year,
+        "history": _rate_json(found.history),
+        "simulation": _rate_json(found.simulated),
+        "currency": None if exposure is None else exposure.currency,
+        "credit_note": None if found.credit_note is None else found.credit_note.value,
+        "history_exposure": _exposure_json(found.history_exposure),
+        "simulation_exposure": _exposure_json(found.simulated_exposure),
+    }
+
+
+def simulation_json(study: TargetStudy) -> dict[str, Any]:
+    return {
+        "period": study.simulated_period,
+        "history_days": study.history_days,
+        "draws": study.draws,
+        "note": None if study.simulation_note is None else study.simulation_note.value,
+    }
+
+
+def target_study_json(study: TargetStudy) -> dict[str, Any]:
+    """The study as `slmo targets --json` prints it and ``GET /api/v1/targets`` answers it."""
+    found = study.evidence
+    return {
+        "agreement": found.agreement,
+        "version": found.version,
+        "objective": found.objective,
+        "indicator": found.indicator,
+        "unit": found.unit,
+        "time_zone": found.time_zone,
+        "periods": [
+            {
+                "period": p.label,
+                "attainment": p.attainment,
+                "met": p.met,
+                "credit_amount": None if p.credit is None else _money(p.credit.amount),
+            }
+            for p in found.periods
+        ],
+        "simulation": simulation_json(study),
+        "achievable": [
+            {
+                "confidence": a.confidence,
+                "target": a.target,
+                "binding": None if a.binding is None else a.binding.value,
+                "history": a.history.target,
+                "history_rank": a.history.rank,
+                "history_assured": a.history.assured,
+                "periods_needed": a.history.periods_needed,
+                "simulation": a.simulated,
+            }
+            for a in study.achievable
+        ],
+        "what_if": what_if_json(study.what_if),
+    }
