@@ -96,7 +96,15 @@ def test_the_default_policy() -> None:
     assert (rules.budget_thresholds, rules.at_risk, rules.no_data) == ((), None, None)
     # The default reads exactly the engine's seven burn-rate windows.
     assert dict(policy_windows(rules)) == dict(BURN_WINDOWS)
-    assert [s.name for s in policy_signals(rules)] == ["burn 1h/5m", "burn 6h/30m", "burn 1d/2h", "burn 3d/6h"]
+    # The predictive alert comes last, on the ticket tier.
+    assert [s.name for s in policy_signals(rules)] == [
+        "burn 1h/5m",
+        "burn 6h/30m",
+        "burn 1d/2h",
+        "burn 3d/6h",
+        "breach forecast >= 50%",
+    ]
+    assert rules.forecast is not None and (rules.forecast.tier, rules.forecast.probability) == ("ticket", 0.5)
 
 
 def test_signals_and_windows_of_a_customised_policy() -> None:

@@ -21,7 +21,7 @@ from slmo.core.engine.backtest import firing_intervals
 from slmo.core.engine.evaluation import evaluate_group
 from slmo.core.engine.grid import BucketGrid
 from slmo.core.engine.status import status
-from slmo.core.model.alerting import AlertRules, AlertTier, AtRiskRule, BudgetThreshold, NoDataRule
+from slmo.core.model.alerting import AlertRules, AlertTier, AtRiskRule, BudgetThreshold, ForecastRule, NoDataRule
 from slmo.core.model.objective import BudgetingMethod, Objective, TimeSlice, Window, WindowUnit
 from slmo.core.model.text import LocalizedText
 
@@ -267,3 +267,30 @@ def test_a_history_of_time_slices_needs_windows_on_the_slice_grid() -> None:
     assert alert_history(sliced, grid(bad, start=midnight), default_rules()).instants.size == 3 * 288
     with pytest.raises(ValueError, match="does not start on the grid's 300 s slices"):
         alert_history(sliced, grid(bad, start=midnight + 120), default_rules())
+
+
+# -- Forecast: the predictive alert ---------------------------------------------------------
+def test_the_forecast_signal_fires_at_its_probability_and_never_without_a_forecast() -> None:
+    """No burn at all (an empty grid of good minutes): only the forecast can raise the ticket
+    tier, and does so exactly when the breach probability reaches the rule's 50 %."""
+    g = grid(np.zeros(2 * 1440, dtype=np.int64))
+    rules = default_rules()
+    when = T0 + 1440 * 60
+    assert evaluate_alerts(objective(), g, when, rules).firing_tiers() == ()
+    assert evaluate_alerts(objective(), g, when, rules, breach_probability=0.49).firing_tiers() == ()
+    state = evaluate_alerts(objective(), g, when, rules, breach_probability=0.5)
+    assert state.firing_tiers() == ("ticket",)
+    assert [s.name for s in state.reasons()] == ["breach forecast >= 50%"]
+    # A policy without the rule never reads the forecast.
+    quiet = default_rules(forecast=None)
+    assert evaluate_alerts(objective(), g, when, quiet, breach_probability=0.99).firing_tiers() == ()
+    # History has no forecast per instant: the signal stays off there.
+    h = alert_history(objective(), g, rules)
+    assert not h.tier("ticket").any()
+
+
+def test_a_forecast_rule_refuses_a_probability_outside_0_1() -> None:
+    with pytest.raises(ValueError, match=r"\(0, 1\]"):
+        ForecastRule(probability=0.0)
+    with pytest.raises(ValueError, match="tiers that are not declared"):
+        AlertRules(tiers=(AlertTier(name="page"),), forecast=ForecastRule(tier="ticket"))

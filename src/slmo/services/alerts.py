@@ -30,7 +30,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Collection, Sequence
+import math
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +55,7 @@ from slmo.core.model.alerts import (
 )
 from slmo.core.model.audit import Actor, AuditAction, AuditEntry
 from slmo.core.model.duration import format_duration
+from slmo.core.model.forecast import AttainmentForecast
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.ports import CalendarExpander, Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import ConfigurationError, ConflictError, NotFoundError, PermissionDeniedError, Problem, SpecError
@@ -95,6 +97,15 @@ class Figures:
 
 def _not_found(alert_id: int) -> NotFoundError:
     return NotFoundError(f"no alert {alert_id}", key="error.alert_not_found", id=alert_id)
+
+
+def _chance(forecast: AttainmentForecast | None, rules: AlertRules) -> float:
+    """The forecast's breach probability when the rules read it and it draws on enough of the
+    objective's past; NaN (the signal off) otherwise."""
+    rule = rules.forecast
+    if rule is None or forecast is None or forecast.breach_probability is None:
+        return math.nan
+    return forecast.breach_probability if forecast.history_days >= rule.min_history_days else math.nan
 
 
 def split_objective(objective: str | None) -> tuple[str | None, str | None]:
@@ -159,8 +170,11 @@ class AlertService:
         starts, ends = self._calendars.excluded_intervals(target.calendar, start, end)
         return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
-    def state(self, uow: UnitOfWork, target: Target, plan: AlertPlan, at: int) -> AlertState:
-        """The engine's decision for ``target`` at ``at`` over its stored measurements."""
+    def state(
+        self, uow: UnitOfWork, target: Target, plan: AlertPlan, at: int, forecast: AttainmentForecast | None = None
+    ) -> AlertState:
+        """The engine's decision for ``target`` at ``at`` over its stored measurements, with the
+        forecast made by the evaluation at ``at`` (the predictive signal)."""
         window = window_at(target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start)
         longest = max(policy_windows(plan.rules).values(), default=0)
         span = Span(min(window.start, at - longest), max(window.end, at))
@@ -173,6 +187,7 @@ class AlertService:
             maintenance=self._maintenance(target, at, at + 1),
             time_zone=target.time_zone,
             week_start=target.week_start,
+            breach_probability=_chance(forecast, plan.rules),
         )
 
     # -- deciding, inside an evaluation's unit of work --------------------------------------
@@ -183,20 +198,30 @@ class AlertService:
         when = at or self._clock.now()
         with self._uow() as uow:
             found = self._evaluation.evaluate_in(uow, when, objective)
-            self.decide_in(uow, when, objective)
+            self.decide_in(uow, when, objective, forecasts={r.key: r.forecast for r in found})
             uow.commit()
         return found
 
-    def decide_in(self, uow: UnitOfWork, when: dt.datetime, objective: str | None = None) -> list[Alert]:
+    def decide_in(
+        self,
+        uow: UnitOfWork,
+        when: dt.datetime,
+        objective: str | None = None,
+        *,
+        forecasts: Mapping[str, AttainmentForecast | None] | None = None,
+    ) -> list[Alert]:
         """Open, keep, escalate and resolve the alerts of the objectives in force at ``when``
-        (or one), and queue their notifications, in ``uow``, uncommitted. The alerts changed."""
+        (or one), and queue their notifications, in ``uow``, uncommitted. ``forecasts`` are the
+        evaluations' at ``when`` by ``agreement/objective`` (none: the predictive signal stays
+        off). The alerts changed."""
+        forecasts = forecasts or {}
         changed: list[Alert] = []
         for target in self._evaluation.targets(uow, when, objective):
             if target.indicator.kind is IndicatorKind.TICKET:
                 self._ticket_warnings(uow, target, when)
                 continue
             plan = self.plan(uow, target)
-            state = self.state(uow, target, plan, epoch_seconds(when))
+            state = self.state(uow, target, plan, epoch_seconds(when), forecasts.get(target.key))
             changed.extend(self._apply(uow, target, plan, state, when))
         return changed
 

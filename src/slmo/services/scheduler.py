@@ -247,11 +247,11 @@ class SchedulerService:
     def _execute(self, uow: UnitOfWork, job: Job) -> None:
         if job.kind == EVALUATE:
             now = self._clock.now()
-            self._evaluation.evaluate_in(uow, now, job.key)
+            found = self._evaluation.evaluate_in(uow, now, job.key)
             if self._alerts is not None:
                 # In the job's unit of work: its alerts and their notifications are
                 # committed with its evaluations and its completion, exactly once.
-                self._alerts.decide_in(uow, now, job.key)
+                self._alerts.decide_in(uow, now, job.key, forecasts={r.key: r.forecast for r in found})
         elif job.kind == NOTIFY and self._delivery is not None:
             self._delivery.deliver_due()
         elif job.kind == PULL and self._pull is not None:

@@ -45,6 +45,7 @@ from slmo.core.model.alerting import (
     AtRiskRule,
     BudgetThreshold,
     BurnCondition,
+    ForecastRule,
     NoDataRule,
 )
 from slmo.core.model.duration import format_duration
@@ -95,15 +96,22 @@ def condition_from_budget(
     )
 
 
+# The default predictive alert: a breach forecast at even odds or worse, on the ticket tier.
+PREDICTIVE = ForecastRule()
+
+
 def default_rules(
     *,
     budget_thresholds: Sequence[BudgetThreshold] = (),
     at_risk: AtRiskRule | None = None,
     no_data: NoDataRule | None = None,
+    forecast: ForecastRule | None = PREDICTIVE,
     silence_in_maintenance: bool = True,
 ) -> AlertRules:
     """The default policy: the workbook's page and ticket tiers (``WORKBOOK_CONDITIONS``),
-    scaled to each objective's window when evaluated; other rules only when given."""
+    scaled to each objective's window when evaluated, and the predictive alert on the ticket
+    tier when the forecast gives a breach at even odds or worse (``ForecastRule``); other
+    rules only when given."""
     tiers = tuple(
         AlertTier(name=name, conditions=tuple(c for tier, c in WORKBOOK_CONDITIONS if tier == name))
         for name in (PAGE, TICKET)
@@ -113,6 +121,7 @@ def default_rules(
         budget_thresholds=tuple(budget_thresholds),
         at_risk=at_risk,
         no_data=no_data,
+        forecast=forecast,
         silence_in_maintenance=silence_in_maintenance,
     )
 
@@ -156,6 +165,7 @@ class SignalKind(StrEnum):
     BUDGET = "budget"
     AT_RISK = "at_risk"
     NO_DATA = "no_data"
+    FORECAST = "forecast"
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,10 @@ def policy_signals(rules: AlertRules) -> tuple[AlertSignal, ...]:
             found.append(AlertSignal(tier.name, SignalKind.AT_RISK, "at risk"))
         if rules.no_data is not None and rules.no_data.tier == tier.name:
             found.append(AlertSignal(tier.name, SignalKind.NO_DATA, f"no data {_label(rules.no_data.seconds)}"))
+        if rules.forecast is not None and rules.forecast.tier == tier.name:
+            found.append(
+                AlertSignal(tier.name, SignalKind.FORECAST, f"breach forecast >= {rules.forecast.probability:.0%}")
+            )
     return tuple(found)
 
 

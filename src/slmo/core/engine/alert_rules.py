@@ -50,6 +50,7 @@ def signal_states(
     window_seconds: ArrayLike,
     elapsed: ArrayLike,
     horizon: ArrayLike,
+    breach_probability: ArrayLike = np.nan,
 ) -> NDArray[np.bool_]:
     """Which signals are active: shape ``(*S, len(signals))`` for figures of shape ``S``
     (objectives at one instant, or the instants of a history).
@@ -57,7 +58,9 @@ def signal_states(
     ``rates`` holds the burn rate over each window the rules read, by its length in seconds
     (NaN where the window holds no data); ``budget_left`` the share of the window's budget
     left; ``window_seconds`` the length of the objective's window (for scaling factors);
-    ``elapsed`` and ``horizon`` the seconds of the window behind and ahead (for at risk).
+    ``elapsed`` and ``horizon`` the seconds of the window behind and ahead (for at risk);
+    ``breach_probability`` the forecast's (NaN where there is none, or too little history:
+    the forecast signal stays off).
     """
     left = np.asarray(budget_left, dtype=np.float64)
     shape = left.shape
@@ -81,6 +84,10 @@ def signal_states(
             ahead = np.asarray(horizon, dtype=np.float64)
             behind = np.asarray(elapsed, dtype=np.float64)
             active[..., i] = (fastest - 1.0) * ahead > left * behind
+        elif signal.kind is SignalKind.FORECAST:
+            assert rules.forecast is not None
+            chance = np.broadcast_to(np.asarray(breach_probability, dtype=np.float64), shape)
+            active[..., i] = chance >= rules.forecast.probability
         else:
             assert rules.no_data is not None
             active[..., i] = np.isnan(burn[rules.no_data.seconds])
@@ -137,7 +144,12 @@ class AlertState:
 
 
 def decide_alerts(
-    arrays: EvaluationArrays, rules: AlertRules, *, rolling: bool, in_maintenance: ArrayLike = False
+    arrays: EvaluationArrays,
+    rules: AlertRules,
+    *,
+    rolling: bool,
+    in_maintenance: ArrayLike = False,
+    breach_probability: ArrayLike = np.nan,
 ) -> AlertState:
     """The alert decision from an evaluation (``evaluate_group``) whose ``burn_windows``
     include ``policy_windows(rules)``. ``rolling`` says whether the objectives' window is a
@@ -158,6 +170,7 @@ def decide_alerts(
         window_seconds=span.seconds,
         elapsed=elapsed,
         horizon=horizon,
+        breach_probability=breach_probability,
     )
     k = arrays.budget_left.shape[0]
     maintenance = np.broadcast_to(np.asarray(in_maintenance, dtype=bool), (k,))
@@ -181,10 +194,12 @@ def evaluate_alerts(
     maintenance: IntervalPairs = (),
     time_zone: str | None = None,
     week_start: Weekday = Weekday.MON,
+    breach_probability: float = np.nan,
 ) -> AlertState:
     """Which tiers of ``rules`` fire for one objective at ``at`` (``grid`` holds its buckets),
     and why. ``maintenance`` lists agreed maintenance as ``[start, end)`` intervals; ``at``
-    inside one silences the alerts when the rules say so."""
+    inside one silences the alerts when the rules say so. ``breach_probability`` is the
+    forecast's, made with the evaluation at ``at``."""
     t = epoch_seconds(at)
     slice_seconds, slice_target = slice_settings(objective)
     arrays = evaluate_group(
@@ -201,4 +216,10 @@ def evaluate_alerts(
         burn_windows=policy_windows(rules),
     )
     silenced = bool(in_intervals([t], maintenance)[0])
-    return decide_alerts(arrays, rules, rolling=objective.window.rolling, in_maintenance=silenced)
+    return decide_alerts(
+        arrays,
+        rules,
+        rolling=objective.window.rolling,
+        in_maintenance=silenced,
+        breach_probability=breach_probability,
+    )

@@ -124,6 +124,24 @@ class AtRiskRule:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ForecastRule:
+    """Raise ``tier`` when the forecast of where the window will end (``core.engine.forecast``)
+    gives a breach at least ``probability``, once it draws on ``min_history_days`` of the
+    objective's past: the predictive alert, which looks past the burn rates of the last hours
+    to the whole rest of the window."""
+
+    tier: str = TICKET
+    probability: float = 0.5
+    min_history_days: int = 7
+
+    def __post_init__(self) -> None:
+        if not 0 < self.probability <= 1:
+            raise ValueError(f"a forecast rule's probability is in (0, 1], got {self.probability}")
+        if self.min_history_days < 0:
+            raise ValueError(f"min_history_days must not be negative, got {self.min_history_days}")
+
+
+@dataclass(frozen=True, kw_only=True)
 class NoDataRule:
     """Raise ``tier`` when nothing was counted (total 0) over the last ``seconds``."""
 
@@ -143,6 +161,7 @@ class AlertRules:
     budget_thresholds: tuple[BudgetThreshold, ...] = ()
     at_risk: AtRiskRule | None = None
     no_data: NoDataRule | None = None
+    forecast: ForecastRule | None = None
     silence_in_maintenance: bool = True
     elapsed_warnings: tuple[float, ...] = DEFAULT_WARNINGS
 
@@ -151,7 +170,7 @@ class AlertRules:
         if len(set(names)) != len(names):
             raise ValueError(f"tier names must be unique, got {names}")
         named = [t.tier for t in self.budget_thresholds]
-        named += [rule.tier for rule in (self.at_risk, self.no_data) if rule is not None]
+        named += [rule.tier for rule in (self.at_risk, self.no_data, self.forecast) if rule is not None]
         unknown = sorted(set(named) - set(names))
         if unknown:
             raise ValueError(f"rules name tiers that are not declared: {unknown} (tiers: {names})")
