@@ -386,6 +386,10 @@ RULES: dict[tuple[str, str], Rule] = {
         SETTLERS, lambda n, tag, api: Call("/api/v1/costs", content=costs_csv(n), headers={"Content-Type": "text/csv"})
     ),
     ("GET", "/api/v1/costs/report"): Rule(STAFF, get("/api/v1/costs/report?period=2026-10")),
+    # Every role reads the portfolio: a customer its own agreements' lines, without suppliers or costs.
+    ("GET", "/api/v1/portfolio"): Rule(
+        EVERYONE, get("/api/v1/portfolio?period=2026-Q4&group=service&sort=risk&order=desc")
+    ),
 }
 
 

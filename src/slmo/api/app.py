@@ -34,6 +34,7 @@ from slmo.api.routes import (
     jobs,
     metrics,
     negotiation,
+    portfolio,
     reviews,
     status,
     tickets,
@@ -158,6 +159,7 @@ def create_app(
     app.include_router(negotiation.router, prefix=PREFIX)
     app.include_router(credits.router, prefix=PREFIX)
     app.include_router(costs.router, prefix=PREFIX)
+    app.include_router(portfolio.router, prefix=PREFIX)
     if web is not None:
         app.mount(WEB_PREFIX, web)
     return app
