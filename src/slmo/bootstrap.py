@@ -30,6 +30,7 @@ from slmo.services.access import Access
 from slmo.services.alerts import AlertService
 from slmo.services.auth import AuthService
 from slmo.services.catalogue import CatalogueService
+from slmo.services.claims import ClaimService
 from slmo.services.clock import ClockService
 from slmo.services.closes import PeriodCloseService
 from slmo.services.costs import CostService
@@ -37,6 +38,7 @@ from slmo.services.credits import CreditService
 from slmo.services.delivery import DeliveryService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
+from slmo.services.impact import ImpactService
 from slmo.services.improvements import ImprovementService
 from slmo.services.ingest import IngestService
 from slmo.services.integrity import IntegrityService
@@ -51,6 +53,7 @@ from slmo.services.reports import ReportService
 from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
 from slmo.services.sessions import SessionService
+from slmo.services.suppliers import SupplierService
 from slmo.services.targets import TargetService
 from slmo.services.tickets import TicketService
 from slmo.services.users import UserService
@@ -95,6 +98,9 @@ class Slmo:
     evidence: EvidenceService
     credits: CreditService
     costs: CostService
+    claims: ClaimService
+    impact: ImpactService
+    suppliers: SupplierService
     targets: TargetService
     portfolio: PortfolioService
     _engine: Engine | None = field(default=None, repr=False)
@@ -116,6 +122,9 @@ class Slmo:
             improvement_service=self.improvements,
             credits_service=self.credits,
             costs_service=self.costs,
+            claims_service=self.claims,
+            suppliers_service=self.suppliers,
+            impact_service=self.impact,
             targets_service=self.targets,
             portfolio_service=self.portfolio,
         )
@@ -243,6 +252,10 @@ def _wire(
     reviews = ReviewService(uow, improvements, clock, email_url=settings.notify_email_url)
     closes = PeriodCloseService(uow, evaluation, clock)
     credits = CreditService(uow, evaluation, tickets, clock)
+    claims = ClaimService(uow, credits, clock)
+    credits.followers.append(claims.follow)
+    credits.ticks.append(claims.tick)
+    impact = ImpactService(uow, evaluation, clock)
     evidence = EvidenceService(uow, evaluation, clock)
     return Slmo(
         settings=settings,
@@ -282,6 +295,9 @@ def _wire(
         evidence=evidence,
         credits=credits,
         costs=CostService(uow, _cost_reader(), credits, evaluation, clock),
+        claims=claims,
+        impact=impact,
+        suppliers=SupplierService(uow, evaluation, credits, claims, impact, clock),
         targets=TargetService(uow, evaluation, evidence, clock),
         portfolio=PortfolioService(uow, evaluation, clock),
         _engine=engine,

@@ -20,6 +20,7 @@ from slmo.core.model.audit import AuditEntry
 from slmo.core.model.auth import Token, User, WebSession
 from slmo.core.model.calendar import Calendar, TimeRange
 from slmo.core.model.chain import ChainHead, ChainLink
+from slmo.core.model.claims import Claim, ClaimStatus
 from slmo.core.model.improvement import ActionStatus, ImprovementAction
 from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
@@ -516,6 +517,39 @@ class CreditLedger(Protocol):
         ...
 
 
+class ClaimRepository(Protocol):
+    """Claims on suppliers (``core.model.claims``): one per ledger line of an underpinning
+    contract (``Claim.key``)."""
+
+    def add(self, claim: Claim) -> Claim:
+        """Store a new claim; it comes back with its id. A claim of the same key stored by
+        someone else is a ``ConflictError`` (at once or at commit)."""
+        ...
+
+    def replace(self, claim: Claim) -> Claim:
+        """Store a changed claim over the one of its id, which this unit of work has read; a
+        ``ConflictError`` (at once or at commit) when someone else changed or deleted it since."""
+        ...
+
+    def get(self, claim_id: int) -> Claim | None: ...
+
+    def delete(self, claim_id: int) -> None:
+        """Remove a claim; removing one that is gone changes nothing."""
+        ...
+
+    def list(
+        self,
+        *,
+        statuses: Collection[ClaimStatus] | None = None,
+        periods: Collection[str] | None = None,
+        agreement: str | None = None,
+        supplier: str | None = None,
+    ) -> list[Claim]:
+        """Claims of the ``statuses`` and ``periods`` (all when ``None``), of one ``agreement`` or
+        ``supplier``; by period, agreement, basis, clause."""
+        ...
+
+
 class ServiceCostRepository(Protocol):
     """What each service cost in each month, one amount per service and month."""
 
@@ -565,6 +599,7 @@ class UnitOfWork(Protocol):
     negotiation: NegotiationLog
     credits: CreditLedger
     costs: ServiceCostRepository
+    claims: ClaimRepository
 
     def __enter__(self) -> Self: ...
 

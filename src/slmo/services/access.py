@@ -33,10 +33,12 @@ from slmo.services.auth import actor_of, customer_reach, require_write, visible
 from slmo.services.board import BoardRow, Standing
 from slmo.services.breaches import BreachService
 from slmo.services.catalogue import CatalogueService, Change
+from slmo.services.claims import ClaimService
 from slmo.services.costs import CostService
 from slmo.services.credits import CreditService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
+from slmo.services.impact import ImpactService
 from slmo.services.improvements import ImprovementService
 from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, OnError, not_owned
 from slmo.services.money_access import MoneyDesk
@@ -47,6 +49,8 @@ from slmo.services.portfolio_access import portfolio_reader
 from slmo.services.records_access import RecordsDesk
 from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
+from slmo.services.supplier_access import SupplierDesk
+from slmo.services.suppliers import SupplierService
 from slmo.services.targets import TargetService
 from slmo.services.tickets import PriorityFigures, TicketIngestReport, TicketService, TicketTimer
 
@@ -109,6 +113,9 @@ class Access:
     improvement_service: ImprovementService | None = None
     credits_service: CreditService | None = None
     costs_service: CostService | None = None
+    claims_service: ClaimService | None = None
+    suppliers_service: SupplierService | None = None
+    impact_service: ImpactService | None = None
     targets_service: TargetService | None = None
     portfolio_service: PortfolioService | None = None
 
@@ -126,6 +133,15 @@ class Access:
         if self.credits_service is None or self.costs_service is None:
             raise ValueError("no credits service is wired")
         return MoneyDesk(self.principal, self.credits_service, self.costs_service, self._reach, self.interface)
+
+    def suppliers(self) -> SupplierDesk:
+        """Claims on suppliers, the suppliers' standing and dependency impact as this principal
+        may (``services.supplier_access``)."""
+        if self.claims_service is None or self.suppliers_service is None or self.impact_service is None:
+            raise ValueError("no supplier service is wired")
+        return SupplierDesk(
+            self.principal, self.claims_service, self.suppliers_service, self.impact_service, self.interface
+        )
 
     def negotiation(self) -> NegotiationDesk:
         """Negotiating agreements as this principal may (``services.negotiation_access``)."""

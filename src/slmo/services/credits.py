@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -162,12 +162,22 @@ def penalty_calculation(
     return ticket_penalty(penalty, int(grown.sum()), int(np.count_nonzero(grown)))
 
 
+# Told of a computed period in its unit of work, before the commit: (uow, report, actor, now).
+Follower = Callable[[UnitOfWork, ComputeReport, Actor, dt.datetime], None]
+# Told of every run of the credits job in its unit of work: (uow, now).
+Tick = Callable[[UnitOfWork, dt.datetime], None]
+
+
 class CreditService:
     def __init__(self, uow: UnitOfWorkFactory, evaluation: EvaluationService, tickets: TicketService, clock: Clock):
         self._uow = uow
         self._evaluation = evaluation
         self._tickets = tickets
         self._clock = clock
+        # Bootstrap adds the claims on suppliers here, so that a credit a supplier owes becomes a
+        # claim wherever its period is computed (the CLI, the API, the job), in the same transaction.
+        self.followers: list[Follower] = []
+        self.ticks: list[Tick] = []
 
     # -- which agreements and periods ------------------------------------------------------------
 
@@ -357,6 +367,8 @@ class CreditService:
                 uow.credits.delete(gone.id)
                 self._audit(uow, actor, now, AuditAction.DELETE, gone, None)
                 report.lines.append(LineOutcome(Outcome.REMOVED, gone))
+        for follow in self.followers:
+            follow(uow, report, actor, now)
         return report
 
     def _reconcile(
@@ -433,6 +445,8 @@ class CreditService:
                 if current.start + GRACE_SECONDS > t or uow.credits.list(periods={label}, agreement=agreement.name):
                     continue
                 reports.append(self.compute_in(uow, label, actor, now, agreement.name))
+        for tick in self.ticks:
+            tick(uow, now)
         return reports
 
     # -- reading and settling ---------------------------------------------------------------------
@@ -473,20 +487,28 @@ class CreditService:
     def _settle(self, entry_id: int, status: CreditStatus, actor: Actor) -> CreditEntry:
         now = self._clock.now()
         with self._uow() as uow:
-            entry = self._entry(uow, entry_id, None)
-            if status not in CREDIT_STEPS[entry.status]:
-                raise ConflictError(
-                    f"credit {entry_id} is {entry.status.value}; it cannot be marked {status.value}",
-                    key="error.credit_status",
-                    id=entry_id,
-                    status=entry.status.value,
-                    to=status.value,
-                )
-            if status is CreditStatus.CONFIRMED:
-                changed = dataclasses.replace(entry, status=status, confirmed_at=now, confirmed_by=actor.name)
-            else:
-                changed = dataclasses.replace(entry, status=status, paid_at=now, paid_by=actor.name)
-            stored = uow.credits.replace(changed)
-            self._audit(uow, actor, now, AuditAction.CHANGE, entry, stored)
+            stored = self.settle_in(uow, self._entry(uow, entry_id, None), status, actor, now)
             uow.commit()
+        return stored
+
+    def settle_in(
+        self, uow: UnitOfWork, entry: CreditEntry, status: CreditStatus, actor: Actor, now: dt.datetime
+    ) -> CreditEntry:
+        """Mark ``entry`` confirmed or paid in ``uow``, uncommitted and audited; a
+        ``ConflictError`` when its status does not allow it (a claim accepted or paid settles
+        its line so)."""
+        if status not in CREDIT_STEPS[entry.status]:
+            raise ConflictError(
+                f"credit {entry.id} is {entry.status.value}; it cannot be marked {status.value}",
+                key="error.credit_status",
+                id=entry.id,
+                status=entry.status.value,
+                to=status.value,
+            )
+        if status is CreditStatus.CONFIRMED:
+            changed = dataclasses.replace(entry, status=status, confirmed_at=now, confirmed_by=actor.name)
+        else:
+            changed = dataclasses.replace(entry, status=status, paid_at=now, paid_by=actor.name)
+        stored = uow.credits.replace(changed)
+        self._audit(uow, actor, now, AuditAction.CHANGE, entry, stored)
         return stored

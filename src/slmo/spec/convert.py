@@ -397,6 +397,16 @@ def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[
             for problem in d.credit_tier_problems(v.credits.tiers):
                 findings.append(Finding((*vpath, "credits", *problem.path), problem.key, problem.message, problem.args))
         penalties = _penalties(v, vpath, findings)
+        if v.claims is not None and s.type != "uc":
+            findings.append(
+                Finding(
+                    (*vpath, "claims"),
+                    "claims_not_uc",
+                    "claims are what a supplier is asked for: only an underpinning contract (type uc) has them, "
+                    "not a {kind}",
+                    {"kind": s.type},
+                )
+            )
         eff = v.effective
         if eff.from_ is not None and eff.to is not None and eff.to <= eff.from_:
             findings.append(
@@ -429,6 +439,7 @@ def _agreement(doc: d.AgreementDocument, common: dict[str, Any], findings: list[
                 penalties=penalties,
                 review=None if v.review is None else m.ReviewCadence(months=v.review.everyMonths),
                 notes=v.notes,
+                claims=None if v.claims is None else m.ClaimTerms(within_days=v.claims.withinDays),
             )
         )
     active = [v for v in versions if v.state == m.VersionState.ACTIVE]

@@ -667,6 +667,14 @@ class ReviewSpec(Strict):
     everyMonths: int = Field(ge=1, le=60)
 
 
+class ClaimsSpec(Strict):
+    """How the supplier of an underpinning contract is claimed from (``docs/formulas.md`` 16)."""
+
+    withinDays: int = Field(
+        ge=1, le=3650, description="a credit is claimed within this many days after its period ends"
+    )
+
+
 class EffectiveSpec(Strict):
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
@@ -681,6 +689,7 @@ class VersionSpec(Strict):
     review: ReviewSpec | None = None
     credits: CreditsSpec | None = None
     penalties: list[PenaltySpec] = Field(default_factory=list)
+    claims: ClaimsSpec | None = None
     notes: str | None = None
     objectives: list[ObjectiveSpec] = Field(default_factory=list)
 

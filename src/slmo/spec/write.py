@@ -357,6 +357,7 @@ def _agreement(a: m.Agreement) -> dict[str, Any]:
                         ],
                     },
                     "penalties": [_penalty(p) for p in v.penalties],
+                    "claims": None if v.claims is None else {"withinDays": v.claims.within_days},
                     "notes": v.notes,
                     "objectives": [_objective(o) for o in v.objectives],
                 }

@@ -38,6 +38,7 @@ from slmo.core.ports import (
     AlertRepository,
     AuditLog,
     CatalogueRepository,
+    ClaimRepository,
     CreditLedger,
     EvaluationRepository,
     JobRepository,
@@ -68,6 +69,7 @@ from slmo.store.documents import (
 from slmo.store.jobs import MemoryJobRepository, StoredJobs
 from slmo.store.memory_alerts import MemoryAlertRepository, MemoryNotificationRepository, StoredAlerts
 from slmo.store.memory_auth import MemoryUserRepository, MemoryWebSessionRepository, StoredAuth
+from slmo.store.memory_claims import MemoryClaimRepository, StoredClaims
 from slmo.store.memory_ledger import MemoryCreditLedger, MemoryServiceCostRepository, StoredLedger
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_negotiation import MemoryNegotiationLog, StoredNegotiation
@@ -114,6 +116,7 @@ class MemoryStore:
     records: StoredRecords = field(default_factory=StoredRecords)
     negotiation: StoredNegotiation = field(default_factory=StoredNegotiation)
     ledger: StoredLedger = field(default_factory=StoredLedger)
+    claims: StoredClaims = field(default_factory=StoredClaims)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -380,6 +383,7 @@ class MemoryUnitOfWork:
     negotiation: NegotiationLog
     credits: CreditLedger
     costs: ServiceCostRepository
+    claims: ClaimRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
         self.store = store if store is not None else MemoryStore()
@@ -416,6 +420,8 @@ class MemoryUnitOfWork:
         self.credits = self._credits
         self._costs = MemoryServiceCostRepository(self.store.ledger)
         self.costs = self._costs
+        self._claims = MemoryClaimRepository(self.store.claims)
+        self.claims = self._claims
 
     def __enter__(self) -> Self:
         return self
@@ -440,6 +446,7 @@ class MemoryUnitOfWork:
             self._period_closes.check()
             self._negotiation.check()
             self._credits.check()
+            self._claims.check()
             for key, stored in tx.changes.items():
                 if stored is None:
                     db.objects.pop(key, None)
@@ -467,6 +474,7 @@ class MemoryUnitOfWork:
             self._negotiation.commit()
             self._credits.commit()
             self._costs.commit()
+            self._claims.commit()
         tx.clear()
 
     def rollback(self) -> None:
@@ -485,3 +493,4 @@ class MemoryUnitOfWork:
         self._negotiation.rollback()
         self._credits.rollback()
         self._costs.rollback()
+        self._claims.rollback()

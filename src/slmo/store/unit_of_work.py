@@ -21,6 +21,7 @@ from slmo.core.ports import (
     AlertRepository,
     AuditLog,
     CatalogueRepository,
+    ClaimRepository,
     CreditLedger,
     EvaluationRepository,
     JobRepository,
@@ -38,6 +39,7 @@ from slmo.core.ports import (
 )
 from slmo.store.alerts import SqlAlertRepository, SqlNotificationRepository
 from slmo.store.auth import SqlTokenRepository, SqlUserRepository, SqlWebSessionRepository
+from slmo.store.claims import SqlClaimRepository
 from slmo.store.documents import utc_now
 from slmo.store.evaluations import SqlEvaluationRepository
 from slmo.store.failures import session_url, translated
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
     negotiation: NegotiationLog
     credits: CreditLedger
     costs: ServiceCostRepository
+    claims: ClaimRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
         self._session = session_factory()
@@ -106,6 +109,7 @@ class SqlUnitOfWork:
         self.negotiation = SqlNegotiationLog(self._session)
         self.credits = SqlCreditLedger(self._session)
         self.costs = SqlServiceCostRepository(self._session)
+        self.claims = SqlClaimRepository(self._session)
 
     def __enter__(self) -> Self:
         return self

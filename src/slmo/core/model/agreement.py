@@ -114,6 +114,15 @@ class Charge:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ClaimTerms:
+    """How a credit the supplier of an underpinning contract owes is claimed: in writing, within
+    ``within_days`` days after the end of the period it is owed for (``docs/formulas.md``
+    section 16). A claim not filed by then is lost, as public clouds write their terms."""
+
+    within_days: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReviewCadence:
     """How often the agreement is reviewed, in months."""
 
@@ -133,6 +142,7 @@ class AgreementVersion:
     penalties: tuple[TicketPenalty, ...] = ()
     review: ReviewCadence | None = None
     notes: str | None = None
+    claims: ClaimTerms | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 import slmo.store.auth  # noqa: F401 - registers the api_tokens table on Base.metadata
 from slmo.store.alerts import AlertRow  # noqa: F401 - registers the alerts and notifications tables on Base.metadata
 from slmo.store.chains import ChainHeadRow  # noqa: F401 - registers the hash_chains table on Base.metadata
+from slmo.store.claims import ClaimRow  # noqa: F401 - registers the supplier_claims table on Base.metadata
 from slmo.store.columns import UtcDateTime
 from slmo.store.engine import make_engine
 from slmo.store.jobs import JobRow  # noqa: F401 - registers the jobs table on Base.metadata

@@ -19,6 +19,7 @@ KINDS = (
     *("Party", "Calendar", "Service", "DataSource", "Indicator", "AlertCondition", "NotificationTarget"),
     *("AlertPolicy", "Agreement", "Measurements", "Tickets", "Alert", "Token", "User"),
     *("Credit", "Costs", "Procedure", "Review", "ImprovementAction", "Negotiation"),
+    "Claim",
 )
 _LIMIT = 10_000_000
 
