@@ -336,6 +336,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/history"): Rule(
         EVERYONE, get("/api/v1/history?objective={agreement}/success&period=2026-10"), walls=HIDDEN
     ),
+    ("GET", "/api/v1/targets"): Rule(
+        EVERYONE, get("/api/v1/targets?objective={agreement}/success&periods=2&what_if=0.995"), walls=HIDDEN
+    ),
     ("GET", "/api/v1/audit"): Rule(NOT_CUSTOMERS, get("/api/v1/audit?kind=Agreement&name={agreement}")),
     ("GET", "/api/v1/tickets"): Rule(EVERYONE, get("/api/v1/tickets?period=2026-10&agreement={desk}")),
     ("GET", "/api/v1/tickets/{ticket_id}"): Rule(EVERYONE, get("/api/v1/tickets/{ticket}"), walls=HIDDEN),

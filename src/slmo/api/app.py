@@ -37,6 +37,7 @@ from slmo.api.routes import (
     portfolio,
     reviews,
     status,
+    targets,
     tickets,
 )
 from slmo.bootstrap import Slmo, connect
@@ -159,6 +160,7 @@ def create_app(
     app.include_router(negotiation.router, prefix=PREFIX)
     app.include_router(credits.router, prefix=PREFIX)
     app.include_router(costs.router, prefix=PREFIX)
+    app.include_router(targets.router, prefix=PREFIX)
     app.include_router(portfolio.router, prefix=PREFIX)
     if web is not None:
         app.mount(WEB_PREFIX, web)

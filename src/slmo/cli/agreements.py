@@ -26,8 +26,10 @@ from slmo.core.model.negotiation import NegotiationStep, Outcome, Participant, S
 from slmo.core.model.version_diff import FieldChange
 from slmo.i18n import format_number
 from slmo.i18n.formats import digits, format_datetime, format_percent
+from slmo.i18n.targets import evidence_lines
 from slmo.services.evidence import evidence_json
 from slmo.services.negotiation import change_json, parse_value, step_json
+from slmo.services.targets import evidence_what_if_json
 
 agreement_app = typer.Typer(
     help="Negotiate an agreement's versions (propose, counter, comment, approve, activate), compare "
@@ -295,8 +297,9 @@ def evidence(
     would have cost, and the targets met with 90, 95 and 99 % confidence."""
     c = context(ctx)
     found = c.slmo.evidence.evidence(name, objective, periods=periods, target=target, version=version, per=per)
+    study = c.slmo.targets.for_evidence(found)
     if json_output:
-        c.console.print_json(json.dumps(evidence_json(found), ensure_ascii=False))
+        c.console.print_json(json.dumps(evidence_json(found) | evidence_what_if_json(study), ensure_ascii=False))
         return
     c.console.print(_evidence_table(c, found))
     unit = c.t(f"evidence.unit_{found.unit}")
@@ -335,6 +338,8 @@ def evidence(
                 periods=digits(str(bound.periods), c.lang),
                 assured=format_percent(bound.assured, c.lang, 1),
             )
+        c.console.print(line, highlight=False)
+    for line in evidence_lines(study, c.lang):
         c.console.print(line, highlight=False)
 
 

@@ -20,6 +20,7 @@ from slmo.core.engine.windows import named_period
 from slmo.core.model.alerts import Alert, AlertStatus, Notification
 from slmo.core.model.audit import Actor, AuditEntry
 from slmo.core.model.auth import Principal, Role
+from slmo.core.model.evidence import Evidence
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject, kind_of
 from slmo.core.model.portfolio import Portfolio
@@ -238,6 +239,13 @@ class Access:
             raise ValueError("no portfolio service is wired")
         reader = portfolio_reader(self.principal, self._reach())
         return self.portfolio_service.portfolio(period, group_by, sort, descending, reader)
+
+    def evidence_what_if(self, evidence: Evidence) -> TargetStudy:
+        """The what-if of the target a negotiation's ``evidence`` is about (``evidence`` came
+        through ``negotiation().evidence``, behind its walls)."""
+        if self.targets_service is None:
+            raise ValueError("no targets service is wired")
+        return self.targets_service.for_evidence(evidence)
 
     def audit(
         self, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0

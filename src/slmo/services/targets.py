@@ -381,3 +381,8 @@ def target_study_json(study: TargetStudy) -> dict[str, Any]:
         ],
         "what_if": what_if_json(study.what_if),
     }
+
+
+def evidence_what_if_json(study: TargetStudy) -> dict[str, Any]:
+    """What the negotiation's evidence adds for its target: the what-if and what was simulated."""
+    return {"what_if": what_if_json(study.what_if), "simulation": simulation_json(study)}

@@ -29,6 +29,7 @@ from slmo.api.schemas.negotiation import (
 )
 from slmo.core.model.negotiation import StepKind
 from slmo.services.evidence import evidence_json
+from slmo.services.targets import evidence_what_if_json
 
 router = APIRouter(prefix="/agreements", tags=["negotiation"])
 VERSION = "/{name}/versions/{number}"
@@ -137,4 +138,5 @@ def evidence(
     per: Literal["month", "quarter", "week"] = "month",
 ) -> EvidencePublic:
     found = access.negotiation().evidence(name, objective, periods=periods, target=target, version=number, per=per)
-    return EvidencePublic.model_validate(evidence_json(found))
+    study = access.evidence_what_if(found)
+    return EvidencePublic.model_validate(evidence_json(found) | evidence_what_if_json(study))

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from slmo.api.schemas.targets import SimulationPublic, WhatIfPublic
 from slmo.core.model.negotiation import COMMENT_LIMIT, NegotiationStep, Outcome
 from slmo.core.model.version_diff import FieldChange
 from slmo.services.negotiation import change_json, step_json
@@ -117,6 +118,10 @@ class EvidencePublic(BaseModel):
     currency: str | None
     credit_note: str | None = Field(description="Why credits are not given: no_schedule, not_graded, other_period.")
     confidence: list[ConfidentTargetPublic]
+    what_if: WhatIfPublic | None = Field(
+        default=None, description="The target's breaches and credit exposure a year, from history and simulated."
+    )
+    simulation: SimulationPublic | None = Field(default=None, description="What the what-if simulated, or why not.")
 
 
 def step_public(step: NegotiationStep) -> StepPublic:
