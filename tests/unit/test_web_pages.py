@@ -370,3 +370,20 @@ def test_every_key_a_template_completes_is_in_both_catalogues() -> None:
     en, ar = _catalogue("en"), _catalogue("ar")
     same = sorted(k for k in en if k.startswith("web.") and en[k] == ar.get(k))
     assert same == [], same
+
+
+def test_the_overview_shows_where_each_window_will_end(alerting: Site) -> None:
+    """The forecast cell: the expected end-of-window attainment and the chance of breach, as
+    the API gives them, with the 80 % interval in the cell's title; in Arabic too."""
+    browser = signed_in(alerting, "root")
+    (row,) = browser.get("/api/v1/status").json()
+    forecast = row["forecast"]
+    assert forecast is not None and forecast["expected_attainment"] is not None
+    page = browser.get("/ui/").text
+    english = Formats("en")
+    assert english.percent(forecast["expected_attainment"], 3) in page
+    assert "P(breach) " + english.percent(forecast["breach_probability"], 0) in page
+    assert 'title="80 % interval ' in page
+    arabic = browser.get("/ui/?lang=ar").text
+    assert "احتمال الإخلال" in arabic
+    assert Formats("ar").percent(forecast["expected_attainment"], 3) in arabic

@@ -52,6 +52,12 @@ class StatusRow:
     target: str
     budget_left: str
     fastest_burn: str
+    # Where the window will end, the chance of breach, and the 80 % interval for the tooltip;
+    # risk is "high" at even odds or worse, "some" from one in five (for the cell's colour).
+    forecast: str
+    breach_chance: str
+    forecast_interval: str
+    forecast_risk: str
     at: str
     reason: str | None
     # Lower-cased names and display names in both languages, for the search box.
@@ -161,6 +167,28 @@ def fastest(record: ObjectiveEvaluation) -> tuple[str, float] | None:
     return max(rates, key=lambda pair: pair[1], default=None)
 
 
+def _forecast_cells(record: ObjectiveEvaluation, f: Formats, lang: str) -> dict[str, str]:
+    forecast = record.forecast
+    if forecast is None or forecast.expected is None or forecast.breach_probability is None:
+        return {"forecast": DASH, "breach_chance": "", "forecast_interval": "", "forecast_risk": ""}
+    chance = forecast.breach_probability
+    interval = forecast.interval_80
+    return {
+        "forecast": f.percent(forecast.expected, 3),
+        "breach_chance": gettext("web.breach_chance", lang, chance=f.percent(chance, 0)),
+        "forecast_interval": ""
+        if interval is None
+        else gettext(
+            "web.forecast_interval",
+            lang,
+            low=f.percent(interval.low, 3),
+            high=f.percent(interval.high, 3),
+            end=f.when(forecast.window_end),
+        ),
+        "forecast_risk": "high" if chance >= 0.5 else "some" if chance >= 0.2 else "low",
+    }
+
+
 def status_row(stamp: int, record: ObjectiveEvaluation, names: Names, lang: str) -> StatusRow:
     e = record.evaluation
     f = Formats(lang)
@@ -179,6 +207,7 @@ def status_row(stamp: int, record: ObjectiveEvaluation, names: Names, lang: str)
         target=f.percent(e.target),
         budget_left=DASH if e.status is EvaluationStatus.NO_DATA else f.percent(e.budget_left, 1),
         fastest_burn=DASH if quickest is None else f"{f.rate(quickest[1])} ({f.digits(quickest[0])})",
+        **_forecast_cells(record, f, lang),
         at=f.when(e.at),
         reason=record.reason,
         haystack=names.haystack(record),
