@@ -165,9 +165,16 @@ def test_the_evidence_for_a_proposed_target(sides: tuple[Cli, Cli], tmp_path: Pa
     assert [p["credit_amount"] for p in found["periods"]] == ["0.00", "12500.00", "0.00"]
     assert (found["met"], found["measured"], found["credits_total"], found["currency"]) == (2, 3, "12500.00", "SAR")
     assert [c["target"] for c in found["confidence"]] == [None, None, None]  # three months back no 90 %
+    # One breach in three months: 4 a year; 12,500 over three months, 50,000.00 a year.
+    assert (found["what_if"]["history"]["per_year"], found["what_if"]["history_exposure"]["per_year"]) == (
+        4.0,
+        "50000.00",
+    )
     table = faisal(
         "agreement", "evidence", "eportal-sla", "--objective", "success-rate", "--periods", "3", "--target", "0.998"
     ).stdout
     assert "3 of 3 months with data would have met 99.800%" in table
     assert "does not grade an objective of this target" in table
     assert "90% confidence: — (needs 9 periods with data, there are 3)" in table
+    # None of three below 99.8 % is not never: at most 12 * (1 - 0.05^(1/3)) = 7.58 a year.
+    assert "breaches a year at 99.8%: 0.00 (at most 7.58 with 95% confidence), from the past months" in table
