@@ -44,6 +44,7 @@ from slmo.services.ingest import IngestService
 from slmo.services.integrity import IntegrityService
 from slmo.services.interchange import InterchangeService
 from slmo.services.negotiation import NegotiationService
+from slmo.services.opportunities import OpportunityService
 from slmo.services.passwords import Passwords
 from slmo.services.portfolio import PortfolioService
 from slmo.services.probes import ProbeService
@@ -93,6 +94,7 @@ class Slmo:
     integrity: IntegrityService
     reviews: ReviewService
     improvements: ImprovementService
+    opportunities: OpportunityService
     closes: PeriodCloseService
     negotiation: NegotiationService
     evidence: EvidenceService
@@ -120,6 +122,7 @@ class Slmo:
             evidence_service=self.evidence,
             reviews_service=self.reviews,
             improvement_service=self.improvements,
+            opportunity_service=self.opportunities,
             credits_service=self.credits,
             costs_service=self.costs,
             claims_service=self.claims,
@@ -249,6 +252,7 @@ def _wire(
     )
     delivery = DeliveryService(uow, notifier or _notifier(), clock)
     improvements = ImprovementService(uow, evaluation, clock)
+    opportunities = OpportunityService(uow, evaluation, tickets, clock)
     reviews = ReviewService(uow, improvements, clock, email_url=settings.notify_email_url)
     closes = PeriodCloseService(uow, evaluation, clock)
     credits = CreditService(uow, evaluation, tickets, clock)
@@ -286,10 +290,11 @@ def _wire(
         prometheus_rules=PrometheusRulesService(uow, evaluation, clock, _rule_file_text),
         alerts=alerts,
         delivery=delivery,
-        reports=ReportService(uow, evaluation, tickets, calendars, clock, _report_renderer),
+        reports=ReportService(uow, evaluation, tickets, calendars, clock, _report_renderer, opportunities),
         integrity=IntegrityService(uow),
         reviews=reviews,
         improvements=improvements,
+        opportunities=opportunities,
         closes=closes,
         negotiation=NegotiationService(uow, codec, clock),
         evidence=evidence,

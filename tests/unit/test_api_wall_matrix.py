@@ -343,6 +343,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/tickets"): Rule(EVERYONE, get("/api/v1/tickets?period=2026-10&agreement={desk}")),
     ("GET", "/api/v1/tickets/{ticket_id}"): Rule(EVERYONE, get("/api/v1/tickets/{ticket}"), walls=HIDDEN),
     ("GET", "/api/v1/breaches"): Rule(EVERYONE, get("/api/v1/breaches?agreement={agreement}")),
+    # A customer's opportunities are its own agreements', without suppliers or owners (the
+    # current windows hold the hour in which both sides failed).
+    ("GET", "/api/v1/opportunities"): Rule(EVERYONE, get("/api/v1/opportunities?top=10")),
     ("GET", "/api/v1/jobs"): Rule(STAFF, get("/api/v1/jobs?q={agreement}")),
     ("GET", "/api/v1/jobs/{job_id}/runs"): Rule(STAFF, _runs),
     ("GET", "/api/v1/alerts"): Rule(EVERYONE, get("/api/v1/alerts?state=all&agreement={agreement}")),

@@ -34,6 +34,7 @@ from slmo.api.routes import (
     jobs,
     metrics,
     negotiation,
+    opportunities,
     portfolio,
     reviews,
     status,
@@ -157,6 +158,7 @@ def create_app(
     app.include_router(alerts.router, prefix=PREFIX)
     app.include_router(reviews.router, prefix=PREFIX)
     app.include_router(actions.router, prefix=PREFIX)
+    app.include_router(opportunities.router, prefix=PREFIX)
     app.include_router(negotiation.router, prefix=PREFIX)
     app.include_router(credits.router, prefix=PREFIX)
     app.include_router(costs.router, prefix=PREFIX)

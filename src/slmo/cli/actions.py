@@ -1,5 +1,6 @@
 """`slmo actions [--open] [--json]` (the improvement register) and `slmo action
-add|update|done|show` (one action; `show` compares attainment before and after a done one)."""
+add|update|done|show` (one action; `show` compares attainment before and after a done one;
+`add --opportunity 2026-10:1` takes a proposal of `slmo opportunities`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from rich.table import Table
 from slmo.cli.context import CliContext, context, instant
 from slmo.core.model.improvement import ActionStatus, ImprovementAction
 from slmo.i18n.formats import digits, format_percent
+from slmo.i18n.opportunities import proposal_action
 from slmo.services.improvements import ActionChange, ActionDraft, Effect, parse_origin, parse_status
+from slmo.services.opportunities import origin as opportunity_origin
 
 action_app = typer.Typer(
     help="One improvement action: add, update, mark done, show (with attainment before and after)."
@@ -116,17 +119,37 @@ def actions(
 @action_app.command("add")
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Option("--title", help="What is to be done.")],
-    origin: Annotated[str, typer.Option("--origin", help="breach:AGREEMENT/OBJECTIVE@START, review:ID or trend:TEXT.")],
-    owner: Annotated[str, typer.Option("--owner", help="The party that owns it.")],
     due: Annotated[str, typer.Option("--due", help="Due date (YYYY-MM-DD), not in the past.")],
+    title: Annotated[str | None, typer.Option("--title", help="What is to be done.")] = None,
+    origin: Annotated[
+        str | None, typer.Option("--origin", help="breach:AGREEMENT/OBJECTIVE@START, review:ID or trend:TEXT.")
+    ] = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="The party that owns it.")] = None,
     objective: Annotated[
         list[str] | None, typer.Option("--objective", help="AGREEMENT/OBJECTIVE it targets (repeat).")
     ] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Anything else to know.")] = None,
+    opportunity: Annotated[
+        str | None,
+        typer.Option(
+            "--opportunity",
+            help="A proposal of slmo opportunities, PERIOD:RANK (current:RANK for the current windows): "
+            "its suggested action, origin, owner and objectives, unless given.",
+        ),
+    ] = None,
 ) -> None:
-    """Add an action to the register."""
+    """Add an action to the register (from a proposal of `slmo opportunities` with --opportunity)."""
     c = context(ctx)
+    if opportunity is not None:
+        found, proposal = c.slmo.opportunities.proposal(opportunity)
+        title = title or proposal_action(proposal, c.lang)
+        origin = origin or opportunity_origin(found, proposal)
+        owner = owner or proposal.owner
+        objective = objective or list(proposal.slice.keys)
+    for option, value in (("--title", title), ("--origin", origin), ("--owner", owner)):
+        if not value:
+            raise typer.BadParameter(c.t("cli.action_option_needed", option=option), param_hint=option)
+    assert title is not None and origin is not None and owner is not None
     draft = ActionDraft(
         title=title, owner=owner, due=_date(c, due, "--due"), objectives=tuple(objective or ()), notes=notes
     )

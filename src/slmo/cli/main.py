@@ -23,6 +23,7 @@ from slmo.cli.export import export_app
 from slmo.cli.forecast import forecast
 from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
+from slmo.cli.opportunities import opportunities
 from slmo.cli.periods import periods_app
 from slmo.cli.pull import pull
 from slmo.cli.reviews import review_app, reviews
@@ -72,6 +73,7 @@ app.add_typer(audit_app, name="audit")
 app.command("reviews")(reviews)
 app.add_typer(review_app, name="review")
 app.command("actions")(actions)
+app.command("opportunities")(opportunities)
 app.add_typer(action_app, name="action")
 app.add_typer(periods_app, name="periods")
 app.command()(evaluation.status)

@@ -32,6 +32,7 @@ from slmo.i18n.formats import (
     format_period,
     format_ratio_as_written,
 )
+from slmo.i18n.opportunities import evidence, proposal_action, proposal_slice
 from slmo.render.report_charts import ChartPainter
 
 # The stylesheet's fonts, for the page margins too (they do not inherit the body's).
@@ -225,5 +226,8 @@ def render_html(report: Report, lang: str) -> str:
             date=lambda day: format_date(day, lang),
             period_name=lambda label: format_period(label, lang),
             digits=lambda text: digits(str(text), lang),
+            opportunity_slice=lambda proposal: proposal_slice(proposal, lang),
+            opportunity_action=lambda proposal: proposal_action(proposal, lang),
+            opportunity_evidence=lambda piece: evidence(piece, lang),
         )
     )

@@ -23,6 +23,7 @@ from slmo.core.model.auth import Principal, Role
 from slmo.core.model.evidence import Evidence
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject, kind_of
+from slmo.core.model.opportunity import Opportunities
 from slmo.core.model.portfolio import Portfolio
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.targets import TargetStudy
@@ -45,6 +46,7 @@ from slmo.services.ingest import IngestReport, IngestService, MeasurementKind, O
 from slmo.services.money_access import MoneyDesk
 from slmo.services.negotiation import NegotiationService
 from slmo.services.negotiation_access import NegotiationDesk
+from slmo.services.opportunities import OpportunityService
 from slmo.services.portfolio import PortfolioService
 from slmo.services.portfolio_access import portfolio_reader
 from slmo.services.records_access import RecordsDesk
@@ -112,6 +114,7 @@ class Access:
     evidence_service: EvidenceService | None = None
     reviews_service: ReviewService | None = None
     improvement_service: ImprovementService | None = None
+    opportunity_service: OpportunityService | None = None
     credits_service: CreditService | None = None
     costs_service: CostService | None = None
     claims_service: ClaimService | None = None
@@ -246,6 +249,17 @@ class Access:
         if self.targets_service is None:
             raise ValueError("no targets service is wired")
         return self.targets_service.for_evidence(evidence)
+
+    def opportunities(self, period: str | None = None, *, top: int = 5) -> Opportunities:
+        """Where the budgets went and what to improve first (``services.opportunities``): a
+        customer's own agreements' objectives only, behind the walls that module describes."""
+        if self.opportunity_service is None:
+            raise ValueError("no opportunity service is wired")
+        reach = self._reach()
+        if reach is None:
+            return self.opportunity_service.find(period, top=top)
+        mine = {name for kind, name in reach if kind == "Agreement"}
+        return self.opportunity_service.find(period, top=top, agreements=mine, customer=True)
 
     def audit(
         self, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0

@@ -27,6 +27,9 @@ Rules (``docs/architecture.md``, "Reports"):
 - **Improvement actions**: the register's open actions (open or in progress, as the report is
   made) that concern the agreement: those targeting one of its objectives, from a breach of one,
   or from a review of the agreement.
+- **Improvement opportunities**: where the agreement's objectives spent their budgets in the
+  period and the top five slices to improve (``services/opportunities.py``); a service level
+  agreement's, which its customer reads, leaves the supplier dimension out.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from slmo.core.engine.progress import day_ends, period_progress, progress, ticke
 from slmo.core.engine.windows import zone as zone_info
 from slmo.core.model import (
     Agreement,
+    AgreementKind,
     AgreementVersion,
     Calendar,
     IndicatorKind,
@@ -96,6 +100,7 @@ from slmo.core.ports import CalendarExpander, Clock, ReportRenderer, UnitOfWork,
 from slmo.errors import ConfigurationError, NotFoundError, Problem, SpecError
 from slmo.services.credits import PERIOD_UNITS, penalty_calculation
 from slmo.services.evaluate import EvaluationService, Target
+from slmo.services.opportunities import OpportunityService
 from slmo.services.tickets import TicketService
 
 logger = logging.getLogger(__name__)
@@ -171,8 +176,10 @@ class ReportService:
         calendars: CalendarExpander,
         clock: Clock,
         renderer: Callable[[], ReportRenderer] | None = None,
+        opportunities: OpportunityService | None = None,
     ) -> None:
         self._uow = uow
+        self._opportunities = opportunities
         self._evaluation = evaluation
         self._tickets = tickets
         self._calendars = calendars
@@ -329,6 +336,11 @@ class ReportService:
             credits=self._credits(uow, agreement, version, objectives, period, targets, span),
             trend_labels=trend_labels,
             improvement_actions=self._improvement_actions(uow, agreement.name),
+            opportunities=None
+            if self._opportunities is None
+            else self._opportunities.find_in(
+                uow, label, now, agreements={agreement.name}, suppliers=agreement.kind is not AgreementKind.SLA
+            ),
         )
 
     @staticmethod

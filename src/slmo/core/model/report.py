@@ -18,6 +18,7 @@ from slmo.core.model.credits import CreditCalculation, PenaltyCalculation
 from slmo.core.model.ledger import CreditStatus
 from slmo.core.model.measurement import Impact
 from slmo.core.model.objective import BudgetingMethod, WindowUnit
+from slmo.core.model.opportunity import Opportunities
 from slmo.core.model.results import Evaluation, EvaluationStatus
 from slmo.core.model.text import LocalizedText
 
@@ -234,6 +235,8 @@ class AgreementReport:
     trend_labels: tuple[str, ...]
     # The open actions of the improvement register that concern the agreement, oldest first.
     improvement_actions: tuple[ReportAction, ...] = ()
+    # Where the agreement's budgets went in the period and what to improve first.
+    opportunities: Opportunities | None = None
 
     @property
     def file_stem(self) -> str:

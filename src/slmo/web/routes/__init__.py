@@ -4,10 +4,21 @@ another party's page is 404 like a missing one, exactly as in the API."""
 
 from fastapi import APIRouter
 
-from slmo.web.routes import alerts, audit, catalogue, costs, negotiation, overview, reports, signin, tickets
+from slmo.web.routes import (
+    alerts,
+    audit,
+    catalogue,
+    costs,
+    negotiation,
+    opportunities,
+    overview,
+    reports,
+    signin,
+    tickets,
+)
 
 router = APIRouter()
-for module in (signin, overview, catalogue, negotiation, tickets, alerts, reports, costs, audit):
+for module in (signin, overview, catalogue, negotiation, tickets, alerts, reports, opportunities, costs, audit):
     router.include_router(module.router)
 
 __all__ = ["router"]
