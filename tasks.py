@@ -171,6 +171,8 @@ def ensure_postgres() -> None:
 RUNTIME_PACKAGES = {
     "lib:pango-1.0": "libpango-1.0-0",
     "lib:pangoft2-1.0": "libpangoft2-1.0-0",
+    # WeasyPrint subsets the fonts it embeds with it (and warns, which the tests refuse, without).
+    "lib:harfbuzz-subset": "libharfbuzz-subset0",
     "/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf": "fonts-noto-core",
 }
 TEST_PACKAGES = {

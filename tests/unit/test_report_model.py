@@ -129,6 +129,11 @@ def test_credits_show_the_calculation(report: AgreementReport) -> None:
     assert credits.note is None
 
 
+def test_a_period_that_is_over_has_no_forecast(report: AgreementReport) -> None:
+    assert report.period.complete
+    assert all(o.forecast is None for o in report.objectives)
+
+
 def test_trend_of_six_periods(report: AgreementReport) -> None:
     assert report.trend_labels == ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10")
     rate = next(o for o in report.objectives if o.name == "success-rate")
@@ -149,6 +154,18 @@ def test_a_running_period_and_the_credit_note(slmo: Slmo) -> None:
     assert len(rate.series.points) == 10
     assert rate.evaluation.total == (9 * 1440 + 12 * 60 - 2 * 120) * 1000
     assert found.credits.note is CreditNote.RUNNING
+    # While the month runs each objective says where it will end: from 12:00 Riyadh on the
+    # 10th to midnight ending the 31st, 21.5 days to come, drawn from the last 28 days
+    # (September is measured too).
+    assert rate.forecast is not None
+    assert rate.forecast.window_end == dt.datetime(2026, 10, 31, 21, 0, tzinfo=dt.UTC)
+    assert rate.forecast.remaining_days == 21.5
+    assert rate.forecast.history_days == 28
+    assert rate.forecast.expected is not None and rate.forecast.breach_probability is not None
+    html = slmo.reports.render(found, "en", ReportFormat.HTML).decode()
+    assert "Forecast for the period&#39;s end" in html or "Forecast for the period's end" in html
+    arabic = slmo.reports.render(found, "ar", ReportFormat.HTML).decode()
+    assert "التوقع لنهاية الفترة" in arabic
 
 
 def test_ticket_compliance_per_priority(slmo: Slmo) -> None:

@@ -54,6 +54,7 @@ from slmo.core.engine import (
 )
 from slmo.core.engine.credits import covered_objectives, graded, service_credit
 from slmo.core.engine.downtime import clip, downtime
+from slmo.core.engine.forecast import DAY, HISTORY_DAYS, forecast_objective
 from slmo.core.engine.progress import day_ends, period_progress, progress, ticket_progress
 from slmo.core.engine.windows import zone as zone_info
 from slmo.core.model import (
@@ -381,6 +382,7 @@ class ReportService:
         at = min(span.end - 1, now)
         points = day_ends(span, target.time_zone, until=at + 1).tolist()
         objective = whole.objective
+        ahead = None
         if whole.indicator.kind is IndicatorKind.TICKET:
             found = evaluation.evaluate_target(uow, whole, at).evaluation
             if objective.tickets is None:
@@ -393,10 +395,16 @@ class ReportService:
             # The period's figures and its daily series from one grid, read as
             # ``EvaluationService.evaluate_target`` reads it (the period, and the longest
             # burn-rate window before ``at``), and the same engine.
-            grid, incidents = evaluation.grid(uow, whole, Span(min(span.start, at - _LONGEST_BURN), span.end), at)
+            # While the period runs the grid also holds the weeks before ``at`` that the forecast
+            # of the period's end draws on.
+            running = at < span.end - 1
+            first = min(span.start, at - _LONGEST_BURN, at - HISTORY_DAYS * DAY if running else span.start)
+            grid, incidents = evaluation.grid(uow, whole, Span(first, span.end), at)
             zone, week_start = whole.time_zone, whole.week_start
             found = evaluate(objective, grid, at, time_zone=zone, week_start=week_start, incidents=incidents)
             series = period_progress(objective, grid, span, points, at=at, time_zone=zone, week_start=week_start)
+            if running:
+                ahead = forecast_objective(objective, grid, at, time_zone=zone, week_start=week_start)
         return ObjectiveReport(
             name=target.objective.name,
             display_name=target.objective.display_name,
@@ -412,6 +420,7 @@ class ReportService:
                 budget_left=tuple(_number(v) for v in series.budget_left),
             ),
             trend=self._trend(uow, evaluation, agreement, target, label, now, found),
+            forecast=ahead,
         )
 
     def _trend(

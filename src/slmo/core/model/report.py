@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from slmo.core.model.agreement import AgreementKind, PartyRole, VersionState
 from slmo.core.model.credits import CreditCalculation, PenaltyCalculation
+from slmo.core.model.forecast import AttainmentForecast
 from slmo.core.model.ledger import CreditStatus
 from slmo.core.model.measurement import Impact
 from slmo.core.model.objective import BudgetingMethod, WindowUnit
@@ -86,6 +87,8 @@ class ObjectiveReport:
     evaluation: Evaluation
     series: ObjectiveSeries
     trend: tuple[TrendPoint, ...]
+    # Where the period will end, while it runs (core.engine.forecast); None once it is over.
+    forecast: AttainmentForecast | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
