@@ -143,7 +143,7 @@ def test_a_target_met_comfortably_is_raised_to_what_the_evidence_backs_with_95_p
     # for 0 in 12 is 12 * (1 - 0.05 ** (1 / 12)) = 2.651 a year.
     assert found["breaches_per_year"] == 0.0
     assert found["breaches_per_year_upper"] == pytest.approx(12 * (1 - 0.05 ** (1 / 12)))
-    assert found["credits_per_year"] == Decimal("0.00")
+    assert found["credits_per_year"] == "0.00"
     binding = next(f for f in decision.figures if f.name == "achievable_target")
     assert (binding.subject, binding.source, binding.unit) == ("simulation", Source.TARGETS, FigureUnit.RATIO)
 
@@ -188,7 +188,7 @@ def test_a_target_breached_in_most_periods_is_relaxed_to_what_history_meets_with
     assert (found["periods_measured"], found["periods_breached"]) == (12, 7)
     assert found["breaches_per_year"] == 7.0  # 7 of 12 months, 12 months a year
     # 7 x 12,500 over 12 months, 12 a year: 87,500 SAR; a year's charge is 3,000,000: 2.917 %.
-    assert found["credits_per_year"] == Decimal("87500.00")
+    assert found["credits_per_year"] == "87500.00"
     assert found["exposure_share"] == pytest.approx(87_500 / 3_000_000)
     assert (found["confidence"], found["achievable_target"]) == (0.90, 0.998)
     assert (found["trend"], found["trend_p_value"]) == ("degrading", 0.03)
@@ -209,7 +209,7 @@ def test_a_target_breached_four_times_a_year_at_a_high_cost_is_relaxed() -> None
     assert decision is not None
     found = figures(decision)
     assert (found["periods_breached"], found["breaches_per_year"]) == (4, 4.0)
-    assert found["credits_per_year"] == Decimal("250000.00")
+    assert found["credits_per_year"] == "250000.00"
     assert found["exposure_share"] == pytest.approx(250_000 / 3_000_000)
     assert decision.after == 0.985
 
@@ -363,7 +363,7 @@ def test_a_contract_whose_breaches_came_with_customer_breaches_is_renegotiated()
     assert values["caused_breaches"] == 2
     assert values["caused_periods"] == "2026-03, 2026-07"
     assert values["customer_objectives"] == "eportal-sla/availability, eportal-sla/success-rate"
-    assert values["credits_unpaid"] == Decimal("9000.00")
+    assert values["credits_unpaid"] == "9000.00"
     assert values["supplier"] == "nimbus-cloud"
     caused = next(f for f in found.figures if f.name == "caused_breaches")
     assert caused.source is Source.EVIDENCE

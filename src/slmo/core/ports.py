@@ -30,6 +30,7 @@ from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, Sam
 from slmo.core.model.negotiation import NegotiationStep
 from slmo.core.model.period_close import ClosedPeriod
 from slmo.core.model.probe import ProbeResult, ProbeSpec
+from slmo.core.model.proposal import Proposal, ProposalStatus
 from slmo.core.model.report import Report
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.review import Review
@@ -550,6 +551,38 @@ class ClaimRepository(Protocol):
         ...
 
 
+class ProposalRepository(Protocol):
+    """Proposals for change (``core.model.proposal``): one per period, kind, agreement and
+    objective (``Proposal.key``)."""
+
+    def add(self, proposal: Proposal) -> Proposal:
+        """Store a new proposal; it comes back with its id. One of the same key stored by someone
+        else is a ``ConflictError`` (at once or at commit)."""
+        ...
+
+    def replace(self, proposal: Proposal) -> Proposal:
+        """Store a changed proposal over the one of its id, which this unit of work has read; a
+        ``ConflictError`` (at once or at commit) when someone else changed or deleted it since."""
+        ...
+
+    def get(self, proposal_id: int) -> Proposal | None: ...
+
+    def delete(self, proposal_id: int) -> None:
+        """Remove a proposal; removing one that is gone changes nothing."""
+        ...
+
+    def list(
+        self,
+        *,
+        period: str | None = None,
+        statuses: Collection[ProposalStatus] | None = None,
+        agreements: Collection[str] | None = None,
+    ) -> list[Proposal]:
+        """Proposals of ``period`` and ``statuses`` (all when ``None``), of ``agreements`` only
+        when given; by id."""
+        ...
+
+
 class ServiceCostRepository(Protocol):
     """What each service cost in each month, one amount per service and month."""
 
@@ -599,6 +632,7 @@ class UnitOfWork(Protocol):
     negotiation: NegotiationLog
     credits: CreditLedger
     costs: ServiceCostRepository
+    proposals: ProposalRepository
     claims: ClaimRepository
 
     def __enter__(self) -> Self: ...

@@ -47,6 +47,7 @@ from slmo.core.ports import (
     NotificationRepository,
     PeriodCloseRepository,
     ProbeResultRepository,
+    ProposalRepository,
     ReviewRepository,
     ServiceCostRepository,
     StoredEvaluation,
@@ -73,6 +74,7 @@ from slmo.store.memory_claims import MemoryClaimRepository, StoredClaims
 from slmo.store.memory_ledger import MemoryCreditLedger, MemoryServiceCostRepository, StoredLedger
 from slmo.store.memory_measurements import MemoryMeasurementRepository, PendingMeasurements, StoredMeasurements
 from slmo.store.memory_negotiation import MemoryNegotiationLog, StoredNegotiation
+from slmo.store.memory_proposals import MemoryProposalRepository, StoredProposals
 from slmo.store.memory_records import (
     MemoryActionRepository,
     MemoryPeriodCloseRepository,
@@ -116,6 +118,7 @@ class MemoryStore:
     records: StoredRecords = field(default_factory=StoredRecords)
     negotiation: StoredNegotiation = field(default_factory=StoredNegotiation)
     ledger: StoredLedger = field(default_factory=StoredLedger)
+    proposals: StoredProposals = field(default_factory=StoredProposals)
     claims: StoredClaims = field(default_factory=StoredClaims)
     last_id: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -383,6 +386,7 @@ class MemoryUnitOfWork:
     negotiation: NegotiationLog
     credits: CreditLedger
     costs: ServiceCostRepository
+    proposals: ProposalRepository
     claims: ClaimRepository
 
     def __init__(self, store: MemoryStore | None = None) -> None:
@@ -420,6 +424,8 @@ class MemoryUnitOfWork:
         self.credits = self._credits
         self._costs = MemoryServiceCostRepository(self.store.ledger)
         self.costs = self._costs
+        self._proposals = MemoryProposalRepository(self.store.proposals)
+        self.proposals = self._proposals
         self._claims = MemoryClaimRepository(self.store.claims)
         self.claims = self._claims
 
@@ -446,6 +452,7 @@ class MemoryUnitOfWork:
             self._period_closes.check()
             self._negotiation.check()
             self._credits.check()
+            self._proposals.check()
             self._claims.check()
             for key, stored in tx.changes.items():
                 if stored is None:
@@ -474,6 +481,7 @@ class MemoryUnitOfWork:
             self._negotiation.commit()
             self._credits.commit()
             self._costs.commit()
+            self._proposals.commit()
             self._claims.commit()
         tx.clear()
 
@@ -493,4 +501,5 @@ class MemoryUnitOfWork:
         self._negotiation.rollback()
         self._credits.rollback()
         self._costs.rollback()
+        self._proposals.rollback()
         self._claims.rollback()

@@ -30,6 +30,7 @@ from slmo.core.ports import (
     NotificationRepository,
     PeriodCloseRepository,
     ProbeResultRepository,
+    ProposalRepository,
     ReviewRepository,
     ServiceCostRepository,
     TicketRepository,
@@ -49,6 +50,7 @@ from slmo.store.measurements import SqlMeasurementRepository
 from slmo.store.negotiation import SqlNegotiationLog
 from slmo.store.period_closes import SqlPeriodCloseRepository
 from slmo.store.probes import SqlProbeResultRepository
+from slmo.store.proposals import SqlProposalRepository
 from slmo.store.repositories import Now, SqlAuditLog, SqlCatalogueRepository
 from slmo.store.reviews import SqlActionRepository, SqlReviewRepository
 from slmo.store.tickets import SqlTicketRepository
@@ -84,6 +86,7 @@ class SqlUnitOfWork:
     negotiation: NegotiationLog
     credits: CreditLedger
     costs: ServiceCostRepository
+    proposals: ProposalRepository
     claims: ClaimRepository
 
     def __init__(self, session_factory: sessionmaker[Session], *, now: Now = utc_now) -> None:
@@ -109,6 +112,7 @@ class SqlUnitOfWork:
         self.negotiation = SqlNegotiationLog(self._session)
         self.credits = SqlCreditLedger(self._session)
         self.costs = SqlServiceCostRepository(self._session)
+        self.proposals = SqlProposalRepository(self._session)
         self.claims = SqlClaimRepository(self._session)
 
     def __enter__(self) -> Self:

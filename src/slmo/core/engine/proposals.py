@@ -232,7 +232,7 @@ def _what_if_figures(what_if: WhatIf) -> list[Figure]:
         found.append(
             Figure(
                 name="credits_per_year",
-                value=credits,
+                value=str(credits),
                 unit=FigureUnit.MONEY,
                 source=Source.TARGETS,
                 subject=basis.value,
@@ -566,13 +566,13 @@ def renegotiate(facts: SupplierFacts, rules: Thresholds = Thresholds()) -> Reneg
     ):
         if amount is not None:
             figures.append(
-                Figure(name=name, value=amount, unit=FigureUnit.MONEY, source=Source.LEDGER, span=contract.span)
+                Figure(name=name, value=str(amount), unit=FigureUnit.MONEY, source=Source.LEDGER, span=contract.span)
             )
     if facts.owed is not None and facts.paid is not None:
         figures.append(
             Figure(
                 name="credits_unpaid",
-                value=facts.owed - facts.paid,
+                value=str(facts.owed - facts.paid),
                 unit=FigureUnit.MONEY,
                 source=Source.LEDGER,
                 span=contract.span,

@@ -74,13 +74,14 @@ class Source(StrEnum):
 @dataclass(frozen=True, kw_only=True)
 class Figure:
     """One figure of a proposal's evidence: ``name`` says what it is (its label is the
-    catalogues' ``proposals.figure.NAME``), ``value`` in ``unit``, ``source`` where it was read,
+    catalogues' ``proposals.figure.NAME``), ``value`` in ``unit`` (an amount of money as its
+    decimal text, ``12500.00``, so that it keeps its digits), ``source`` where it was read,
     ``subject`` what it is about when not the proposal's own objective (another agreement's
     objective, a service, a ticket category) and ``span`` the periods it covers
     (``2025-11..2026-10``)."""
 
     name: str
-    value: float | int | str | Decimal | None
+    value: float | int | str | None
     unit: FigureUnit
     source: Source
     subject: str | None = None

@@ -28,6 +28,7 @@ from slmo.store.ledger import CreditRow  # noqa: F401 - registers the credits an
 from slmo.store.negotiation import NegotiationStepRow  # noqa: F401 - registers the negotiation_steps table
 from slmo.store.period_closes import PeriodCloseRow  # noqa: F401 - registers the period_closes table
 from slmo.store.probes import ProbeResultRow  # noqa: F401 - registers the probe_results table on Base.metadata
+from slmo.store.proposals import ProposalRow  # noqa: F401 - registers the proposals table on Base.metadata
 from slmo.store.reviews import ActionRow, ReviewRow  # noqa: F401 - registers the reviews and improvement_actions tables
 from slmo.store.schema import Base
 from slmo.store.tickets import TicketRow  # noqa: F401 - registers the tickets table on Base.metadata
