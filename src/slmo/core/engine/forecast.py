@@ -75,7 +75,14 @@ def day_blocks(tally: Tally, at: int, days: int, length: int = DAY) -> tuple[NDA
     one ``[at - 1 day, at)``), or of the first ``length`` seconds of each: two ``(k, days)``
     arrays."""
     spans = [Span(at - (days - i) * DAY, at - (days - i) * DAY + length) for i in range(days)]
-    return tally.sums(spans)
+    lo, hi = tally.positions(spans)
+    # One running sum over the units for every block (exact: counts stay far below 2**53);
+    # ``Tally.sums`` would sum each block apart.
+    good, total = (
+        np.concatenate([np.zeros((a.shape[0], 1)), np.cumsum(a, axis=-1, dtype=np.float64)], axis=-1)
+        for a in (tally.good, tally.total)
+    )
+    return np.clip(good[:, hi] - good[:, lo], 0, None), total[:, hi] - total[:, lo]
 
 
 def _future_days(
@@ -202,11 +209,9 @@ def summarise(attainments: NDArray[np.float64], target: float, levels: tuple[flo
     kept = attainments[~np.isnan(attainments)]
     if kept.size == 0:
         return Summary(None, (), None)
-    intervals = []
-    for level in levels:
-        low, high = np.quantile(kept, [(1 - level) / 2, (1 + level) / 2])
-        intervals.append(Interval(level=level, low=float(low), high=float(high)))
-    return Summary(float(np.mean(kept)), tuple(intervals), float(np.mean(kept < target)))
+    edges = np.quantile(kept, [q for level in levels for q in ((1 - level) / 2, (1 + level) / 2)]).tolist()
+    intervals = tuple(Interval(level=level, low=edges[2 * i], high=edges[2 * i + 1]) for i, level in enumerate(levels))
+    return Summary(float(np.mean(kept)), intervals, float(np.mean(kept < target)))
 
 
 def objective_tally(objective: Objective, grid: BucketGrid, at: int, *, first: int, anchor: int) -> Tally:
