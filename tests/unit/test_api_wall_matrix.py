@@ -39,6 +39,7 @@ from slmo.api.routes.catalogue import RESOURCES
 from slmo.services.improvements import ActionDraft, parse_origin
 from slmo.services.reviews import ReviewInput
 from tests.api_support import ADMIN, TICKETS_CSV, Api, api_over, seed_walls
+from tests.claims_support import claim_of
 from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY, PROCEDURE, SERVICE
 from tests.money_support import costs_csv, line_of
 from tests.negotiation_support import matrix_agreed, matrix_draft, matrix_proposal, seed_terms
@@ -392,6 +393,20 @@ RULES: dict[tuple[str, str], Rule] = {
         SETTLERS, lambda n, tag, api: Call("/api/v1/costs", content=costs_csv(n), headers={"Content-Type": "text/csv"})
     ),
     ("GET", "/api/v1/costs/report"): Rule(STAFF, get("/api/v1/costs/report?period=2026-10")),
+    # Claims on suppliers are the organisation's dealings: staff read them, admins and managers
+    # move them (with If-Match); owners and customers never see them.
+    ("GET", "/api/v1/claims"): Rule(STAFF, get("/api/v1/claims?period=2026-10&status=due")),
+    ("GET", "/api/v1/claims/{claim_id}"): Rule(
+        STAFF, lambda n, tag, api: Call(f"/api/v1/claims/{claim_of(api.slmo, n)}")
+    ),
+    ("POST", "/api/v1/claims/{claim_id}/{step}"): Rule(
+        SETTLERS,
+        lambda n, tag, api: Call(
+            f"/api/v1/claims/{claim_of(api.slmo, n, tag)}/file", json={"reference": tag}, headers={"If-Match": '"1"'}
+        ),
+    ),
+    # Impact names internal services and suppliers: every role but the customer reads it.
+    ("GET", "/api/v1/impact"): Rule(NOT_CUSTOMERS, get("/api/v1/impact?service={service}&period=2026-10")),
     # Every role reads the portfolio: a customer its own agreements' lines, without suppliers or costs.
     ("GET", "/api/v1/portfolio"): Rule(
         EVERYONE, get("/api/v1/portfolio?period=2026-Q4&group=service&sort=risk&order=desc")

@@ -27,9 +27,11 @@ from slmo.api.routes import (
     audit,
     breaches,
     catalogue,
+    claims,
     costs,
     credits,
     health,
+    impact,
     ingest,
     jobs,
     metrics,
@@ -162,6 +164,8 @@ def create_app(
     app.include_router(negotiation.router, prefix=PREFIX)
     app.include_router(credits.router, prefix=PREFIX)
     app.include_router(costs.router, prefix=PREFIX)
+    app.include_router(claims.router, prefix=PREFIX)
+    app.include_router(impact.router, prefix=PREFIX)
     app.include_router(targets.router, prefix=PREFIX)
     app.include_router(portfolio.router, prefix=PREFIX)
     if web is not None:

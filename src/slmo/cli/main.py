@@ -13,6 +13,7 @@ from slmo.cli.actions import action_app, actions
 from slmo.cli.agreements import agreement_app
 from slmo.cli.alerts import alerts_app
 from slmo.cli.audit import audit_app
+from slmo.cli.claims import claim_app, claims
 from slmo.cli.clock import clock_app
 from slmo.cli.context import CliContext
 from slmo.cli.costs import costs_app
@@ -21,6 +22,7 @@ from slmo.cli.database import db_app
 from slmo.cli.errors import report
 from slmo.cli.export import export_app
 from slmo.cli.forecast import forecast
+from slmo.cli.impact import impact
 from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.cli.opportunities import opportunities
@@ -96,6 +98,9 @@ app.add_typer(alerts_app, name="alerts")
 app.command("report")(reports.report)
 app.add_typer(credits_app, name="credits")
 app.add_typer(costs_app, name="costs")
+app.command("claims")(claims)
+app.add_typer(claim_app, name="claim")
+app.command("impact")(impact)
 app.add_typer(agreement_app, name="agreement")
 
 

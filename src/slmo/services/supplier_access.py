@@ -64,6 +64,10 @@ class SupplierDesk:
         self._may(READERS, "read claims on suppliers", "error.permission_claims")
         return self.claims_service.claim(claim_id)
 
+    def may_step(self) -> None:
+        """Raise unless this principal may move claims (checked before anything is read)."""
+        self._may(WRITERS, "file, accept, pay or reject claims on suppliers", "error.permission_claims_write")
+
     def step(
         self,
         claim_id: int,
@@ -74,7 +78,7 @@ class SupplierDesk:
         revision: int | None = None,
     ) -> Claim:
         """``file``, ``accept``, ``pay`` or ``reject`` a claim."""
-        self._may(WRITERS, "file, accept, pay or reject claims on suppliers", "error.permission_claims_write")
+        self.may_step()
         service = self.claims_service
         actor = self._actor()
         if step == "reject":
