@@ -525,7 +525,9 @@ def rank(breakdowns: Mapping[Dimension, tuple[OpportunitySlice, ...]], top: int)
     time = time_dimension(breakdowns)
     queues: dict[str, list[OpportunitySlice]] = {
         "service": [s for s in breakdowns.get(Dimension.SERVICE, ()) if s.item != NO_LABEL],
-        "time": sorted((s for s in breakdowns.get(time, ()) if _excess(s) > 1e-12), key=lambda s: -_excess(s)),
+        "time": sorted(
+            (s for s in breakdowns.get(time, ()) if _excess(s) > 1e-12), key=lambda s: -round(_excess(s), 9)
+        ),
         "cause": list(breakdowns.get(Dimension.CAUSE, ())),
         "ticket_category": list(breakdowns.get(Dimension.TICKET_CATEGORY, ())),
         "ticket_priority": list(breakdowns.get(Dimension.TICKET_PRIORITY, ())),
