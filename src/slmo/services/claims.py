@@ -155,7 +155,7 @@ class ClaimService:
         """The credits service's follower: the claims of the period just computed, in its unit of work."""
         agreements = {line.entry.agreement for line in report.lines} | {s.agreement for s in report.skipped}
         self.sync_in(uow, report.period, actor, now, agreements)
-        self.expire_in(uow, now)
+        self.expire_in(uow, now, actor)
 
     def tick(self, uow: UnitOfWork, now: dt.datetime) -> None:
         """The credits job's tick: due claims whose window has closed are marked expired."""
