@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 
 from slmo.core.engine.costs import cents
-from slmo.core.engine.credits import service_credit
 from slmo.core.engine.portfolio import (
     agreement_money,
     belongs,
@@ -30,8 +29,8 @@ from slmo.core.engine.portfolio import (
     trend_periods,
     trend_point,
 )
-from slmo.core.model import AgreementKind, Charge, CreditSchedule, CreditTier, WindowUnit
-from slmo.core.model.ledger import CreditBasis, CreditEntry, ServiceCost, Side, Verdict
+from slmo.core.model import AgreementKind, WindowUnit
+from slmo.core.model.ledger import CreditAmount, CreditStatus, ServiceCost, Side, Verdict
 from slmo.core.model.portfolio import (
     Figure,
     GroupBy,
@@ -197,20 +196,13 @@ def test_the_highest_risk_and_its_objective() -> None:
 # -- money ----------------------------------------------------------------------------------------
 
 
-def _credit(agreement: str, amount: str | None, currency: str = "SAR") -> CreditEntry:
-    schedule = CreditSchedule(tiers=(CreditTier(below=0.999, credit=0.05),))
-    return CreditEntry(
+def _credit(agreement: str, amount: str | None, currency: str = "SAR") -> CreditAmount:
+    return CreditAmount(
         agreement=agreement,
         period="2026-07",
-        basis=CreditBasis.SCHEDULE,
-        clause="",
-        version=1,
-        objective="success",
-        attainment=0.99,
         amount=None if amount is None else Decimal(amount),
         currency=currency,
-        calculation=service_credit(schedule, 0.99, Charge(amount=1000, currency=currency)),
-        computed_at=dt.datetime(2026, 8, 2, tzinfo=dt.UTC),
+        status=CreditStatus.COMPUTED,
     )
 
 

@@ -25,10 +25,10 @@ from slmo.core.model.improvement import ActionStatus, ImprovementAction
 from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
 from slmo.core.model.kinds import CatalogueObject
-from slmo.core.model.ledger import CreditEntry, ServiceCost
+from slmo.core.model.ledger import CreditAmount, CreditEntry, ServiceCost
 from slmo.core.model.measurement import BucketBatch, BucketSeries, Incident, SampleBatch, SampleSeries
 from slmo.core.model.negotiation import NegotiationStep
-from slmo.core.model.period_close import ClosedPeriod
+from slmo.core.model.period_close import ClosedFigure, ClosedPeriod
 from slmo.core.model.probe import ProbeResult, ProbeSpec
 from slmo.core.model.proposal import Proposal, ProposalStatus
 from slmo.core.model.report import Report
@@ -260,6 +260,12 @@ class PeriodCloseRepository(Protocol):
         ...
 
     def get(self, agreement: str, objective: str, period: str) -> ClosedPeriod | None: ...
+
+    def figures(self, *, periods: Collection[str] | None = None, after: int = 0) -> list[ClosedFigure]:
+        """The status and budget left of the closed periods of ``periods`` (all when ``None``)
+        past position ``after``, in the order they were closed, read without the rest of each
+        record."""
+        ...
 
     def list(
         self,
@@ -504,6 +510,11 @@ class CreditLedger(Protocol):
 
     def delete(self, entry_id: int) -> None:
         """Remove a line; removing one that is gone changes nothing."""
+        ...
+
+    def amounts(self, *, periods: Collection[str] | None = None) -> list[CreditAmount]:
+        """The money of the lines of the ``periods`` (all when ``None``), without their
+        calculations (sums over every agreement read no documents); by period, agreement."""
         ...
 
     def list(

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -57,25 +58,31 @@ from slmo.core.engine.portfolio import (
 )
 from slmo.core.engine.reviews import DEFAULT_MONTHS, agreement_next, review_state
 from slmo.core.model import Agreement, AgreementKind, AgreementVersion, Party, PartyRole, Service, WindowUnit
-from slmo.core.model.ledger import CreditEntry, ServiceCost, Side
-from slmo.core.model.period_close import ClosedPeriod
+from slmo.core.model.ledger import CreditAmount, ServiceCost, Side
+from slmo.core.model.period_close import ClosedFigure
 from slmo.core.model.portfolio import (
     Figure,
     GroupBy,
+    Health,
     Portfolio,
     PortfolioLine,
     ReviewStanding,
     SortColumn,
+    Trend,
+    TrendPoint,
 )
 from slmo.core.model.results import Evaluation, EvaluationStatus
 from slmo.core.model.review import Review
 from slmo.core.model.text import LocalizedText
 from slmo.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import PermissionDeniedError, Problem, SpecError
+from slmo.services.board import Standing
 from slmo.services.costs import months_of, within
 from slmo.services.evaluate import EvaluationService
 
 Key = tuple[str, str]
+# Audited writes are seen at once; this bounds how long one committed out of id order is missed.
+RECHECK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -111,14 +118,65 @@ class _Closes:
     figures: dict[str, dict[Key, Figure]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _History:
+    """What the closed periods say of every agreement in force over the four periods: made once
+    per period, chain position, catalogue and day (``key``), so that a page load only adds what
+    changes by the minute (the status board) and the money."""
+
+    key: tuple[object, ...]
+    in_force: tuple[tuple[Agreement, AgreementVersion], ...]
+    # Per agreement, one point per period from the closed periods alone.
+    points: dict[str, tuple[TrendPoint, ...]]
+    # Per agreement and objective, the closed periods that count toward the period viewed.
+    figures: dict[str, dict[str, list[Figure]]]
+    # Per agreement, its health and trend from the closed periods alone (all of it, once the
+    # period is over).
+    health: dict[str, Health]
+    trend: dict[str, Trend]
+
+
+@dataclass(frozen=True)
+class _Now:
+    """Where each objective stands now and its breach probability, from one board version."""
+
+    version: int
+    figures: dict[Key, Figure]
+    risks: dict[str, dict[str, float | None]]
+
+
+@dataclass(frozen=True)
+class _Ledger:
+    """The period's credits and costs and the agreements' reviews: changed only by audited
+    writes, so kept while the audit log's last id stays (and re-read every ``RECHECK_SECONDS``
+    anyway, for a write committed out of id order)."""
+
+    key: tuple[object, ...]
+    until: float
+    credits: dict[str, list[CreditAmount]]
+    costs: dict[str, list[ServiceCost]]
+    reviews: dict[str, Review]
+
+
 class PortfolioService:
-    def __init__(self, uow: UnitOfWorkFactory, evaluation: EvaluationService, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        evaluation: EvaluationService,
+        clock: Clock,
+        *,
+        recheck_seconds: float = RECHECK_SECONDS,
+    ) -> None:
         self._uow = uow
         self._evaluation = evaluation
         self._clock = clock
+        self._recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
         self._catalogue: _Catalogue | None = None
         self._closes = _Closes()
+        self._history: _History | None = None
+        self._ledger: _Ledger | None = None
+        self._now: _Now | None = None
         # When each agreement was first stored (its first audit entry's day): it never changes.
         self._registered: dict[str, dt.date] = {}
 
@@ -143,18 +201,91 @@ class PortfolioService:
             # A store that went back (restored from a backup): read everything again.
             held = self._closes = _Closes()
         if head > held.mark and held.labels:
-            self._take(held, uow.period_closes.list(periods=held.labels, after=held.mark))
+            self._take(held, uow.period_closes.figures(periods=held.labels, after=held.mark))
         missing = labels - held.labels
         if missing:
-            self._take(held, uow.period_closes.list(periods=missing))
+            self._take(held, uow.period_closes.figures(periods=missing))
             held.labels |= missing
         held.mark = max(held.mark, head)
         return held
 
     @staticmethod
-    def _take(held: _Closes, closed: Collection[ClosedPeriod]) -> None:
+    def _take(held: _Closes, closed: Collection[ClosedFigure]) -> None:
         for item in closed:
-            held.figures.setdefault(item.period, {})[(item.agreement, item.objective)] = _figure(item.record.evaluation)
+            budget = None if item.status is EvaluationStatus.NO_DATA else item.budget_left
+            held.figures.setdefault(item.period, {})[(item.agreement, item.objective)] = Figure(
+                status=item.status, budget_left=budget
+            )
+
+    def _read_history(
+        self, catalogue: _Catalogue, closes: _Closes, label: str, periods: tuple[str, ...], day: dt.date
+    ) -> _History:
+        key = (label, closes.mark, catalogue.fingerprint, day)
+        if self._history is not None and self._history.key == key:
+            return self._history
+        unit = portfolio_unit(label)
+        by_period: dict[str, dict[Key, list[Figure]]] = {p: {} for p in periods}
+        for closed_label in closed_labels(periods):
+            target = belongs(closed_label, unit)
+            if target in by_period:
+                counted = by_period[target]
+                for held_key, figure in closes.figures.get(closed_label, {}).items():
+                    counted.setdefault(held_key, []).append(figure)
+        in_force = tuple((a, v) for a in catalogue.agreements if (v := a.active_version(day)) is not None)
+        points: dict[str, tuple[TrendPoint, ...]] = {}
+        figures: dict[str, dict[str, list[Figure]]] = {}
+        for agreement, version in in_force:
+            names = [o.name for o in version.objectives]
+            mine = [
+                {n: held[(agreement.name, n)] for n in names if (agreement.name, n) in held}
+                for held in (by_period[p] for p in periods)
+            ]
+            points[agreement.name] = tuple(trend_point(p, f, names) for p, f in zip(periods, mine, strict=True))
+            figures[agreement.name] = mine[-1]
+        self._history = _History(
+            key,
+            in_force,
+            points,
+            figures,
+            health={a.name: health(figures[a.name], [o.name for o in v.objectives]) for a, v in in_force},
+            trend={name: trend(p) for name, p in points.items()},
+        )
+        return self._history
+
+    def _read_now(self, standing: Standing) -> _Now:
+        held = self._now
+        if held is not None and held.version == standing.version:
+            return held
+        figures: dict[Key, Figure] = {}
+        risks: dict[str, dict[str, float | None]] = {}
+        for row in standing.rows:
+            record = row.record
+            figures[(record.agreement, record.evaluation.objective)] = _figure(record.evaluation)
+            forecast = record.forecast
+            risks.setdefault(record.agreement, {})[record.evaluation.objective] = (
+                None if forecast is None else forecast.breach_probability
+            )
+        self._now = _Now(standing.version, figures, risks)
+        return self._now
+
+    def _read_ledger(self, uow: UnitOfWork, label: str) -> _Ledger:
+        key = (label, uow.audit.last_id())
+        held = self._ledger
+        if held is not None and held.key == key and time.monotonic() < held.until:
+            return held
+        credits: dict[str, list[CreditAmount]] = {}
+        for entry in uow.credits.amounts(periods=within(label)):
+            credits.setdefault(entry.agreement, []).append(entry)
+        costs: dict[str, list[ServiceCost]] = {}
+        for cost in uow.costs.list(periods=set(months_of(label))):
+            costs.setdefault(cost.service, []).append(cost)
+        reviews: dict[str, Review] = {}
+        for review in uow.reviews.list(subject_kind="Agreement"):
+            last = reviews.get(review.subject)
+            if last is None or (review.date, review.id or 0) > (last.date, last.id or 0):
+                reviews[review.subject] = review
+        self._ledger = _Ledger(key, time.monotonic() + self._recheck_seconds, credits, costs, reviews)
+        return self._ledger
 
     def _registered_on(self, uow: UnitOfWork, agreement: str, today: dt.date) -> dt.date:
         if agreement not in self._registered:
@@ -196,81 +327,64 @@ class PortfolioService:
             raise SpecError(
                 [
                     Problem(
-                        None,
-                        "period",
-                        f"{label} has not begun",
-                        key="portfolio.period_future",
-                        args={"period": label},
+                        None, "period", f"{label} has not begun", key="portfolio.period_future", args={"period": label}
                     )
                 ]
             )
         complete = span.end <= t
         day = dt.datetime.fromtimestamp(min(span.end - 1, t), dt.UTC).date()
+        today = now.date()
         periods = trend_periods(label)
         standing = self._evaluation.current()
         with self._lock, self._uow() as uow:
             catalogue = self._read_catalogue(uow)
-            closes = self._read_closes(uow, closed_labels(periods))
-            months = months_of(label)
-            credits = uow.credits.list(periods=within(label))
-            costs = uow.costs.list(periods=set(months))
-            reviews = uow.reviews.list(subject_kind="Agreement")
-            in_force = [(a, v) for a in catalogue.agreements if (v := a.active_version(day)) is not None]
-            in_force = [(a, v) for a, v in in_force if _visible(a, reader)]
-            today = now.date()
+            history = self._read_history(catalogue, self._read_closes(uow, closed_labels(periods)), label, periods, day)
+            ledger = self._read_ledger(uow, label)
             registered = {
-                a.name: self._registered_on(uow, a.name, today) for a, v in in_force if v.effective_from is None
+                a.name: self._registered_on(uow, a.name, today)
+                for a, v in history.in_force
+                if v.effective_from is None and _visible(a, reader)
             }
+            current = self._read_now(standing)
         # Everything below reads only what was read above: no store, no lock.
-        by_period: dict[str, dict[Key, list[Figure]]] = {p: {} for p in periods}
-        for closed_label, figures in closes.figures.items():
-            target = belongs(closed_label, portfolio_unit(label))
-            if target in by_period:
-                for key, figure in figures.items():
-                    by_period[target].setdefault(key, []).append(figure)
-        risks: dict[str, dict[str, float | None]] = {}
-        for row in standing.rows:
-            record = row.record
-            key = (record.agreement, record.evaluation.objective)
-            if not complete:
-                by_period[label].setdefault(key, []).append(_figure(record.evaluation))
-            forecast = record.forecast
-            risks.setdefault(record.agreement, {})[record.evaluation.objective] = (
-                None if forecast is None else forecast.breach_probability
-            )
-        credits_of: dict[str, list[CreditEntry]] = {}
-        for entry in credits:
-            credits_of.setdefault(entry.agreement, []).append(entry)
-        costs_of: dict[str, list[ServiceCost]] = {}
-        for cost in costs:
-            costs_of.setdefault(cost.service, []).append(cost)
         sharers: dict[str, int] = {}
-        every_sold = [a for a in catalogue.agreements if a.kind is not AgreementKind.UC and a.active_version(day)]
-        for agreement in every_sold:
-            for service in agreement.services:
-                sharers[service] = sharers.get(service, 0) + 1
-        last_review: dict[str, Review] = {}
-        for review in reviews:
-            held = last_review.get(review.subject)
-            if held is None or (review.date, review.id or 0) > (held.date, held.id or 0):
-                last_review[review.subject] = review
-        lines = [
-            self._line(
-                agreement,
-                version,
-                catalogue,
-                reader,
-                periods=periods,
-                by_period=by_period,
-                risks=risks.get(agreement.name, {}),
-                credits=credits_of.get(agreement.name, []),
-                costs=costs_of,
-                sharers=sharers,
-                months=len(months),
-                review=_review(version, last_review.get(agreement.name), registered.get(agreement.name), today),
+        for agreement, _ in history.in_force:
+            if agreement.kind is not AgreementKind.UC:
+                for service in agreement.services:
+                    sharers[service] = sharers.get(service, 0) + 1
+        months = len(months_of(label))
+        lines = []
+        for agreement, version in history.in_force:
+            if not _visible(agreement, reader):
+                continue
+            health_of, trend_of = history.health[agreement.name], history.trend[agreement.name]
+            if not complete:
+                # A period still running: where each objective stands now counts too.
+                objectives = [o.name for o in version.objectives]
+                figures = {name: list(history.figures[agreement.name].get(name, ())) for name in objectives}
+                for name in objectives:
+                    held = current.figures.get((agreement.name, name))
+                    if held is not None:
+                        figures[name].append(held)
+                health_of = health(figures, objectives)
+                points = history.points[agreement.name]
+                trend_of = trend((*points[:-1], trend_point(label, figures, objectives)))
+            lines.append(
+                _line(
+                    agreement,
+                    version,
+                    catalogue,
+                    reader,
+                    health_of=health_of,
+                    trend_of=trend_of,
+                    risks=current.risks.get(agreement.name, {}),
+                    credits=ledger.credits.get(agreement.name, []),
+                    costs=ledger.costs,
+                    sharers=sharers,
+                    months=months,
+                    review=_review(version, ledger.reviews.get(agreement.name), registered.get(agreement.name), today),
+                )
             )
-            for agreement, version in in_force
-        ]
         ordered = sort_lines(lines, column, descending)
         return Portfolio(
             period=label,
@@ -287,66 +401,60 @@ class PortfolioService:
             names=_names(catalogue, ordered),
         )
 
-    @staticmethod
-    def _line(
-        agreement: Agreement,
-        version: AgreementVersion,
-        catalogue: _Catalogue,
-        reader: Reader,
-        *,
-        periods: tuple[str, ...],
-        by_period: Mapping[str, Mapping[Key, list[Figure]]],
-        risks: Mapping[str, float | None],
-        credits: list[CreditEntry],
-        costs: Mapping[str, list[ServiceCost]],
-        sharers: Mapping[str, int],
-        months: int,
-        review: ReviewStanding | None,
-    ) -> PortfolioLine:
-        objectives = [o.name for o in version.objectives]
 
-        def figures(period: str) -> dict[str, list[Figure]]:
-            held = by_period[period]
-            return {name: held[(agreement.name, name)] for name in objectives if (agreement.name, name) in held}
-
-        services = [catalogue.services[s] for s in agreement.services if s in catalogue.services]
-        suppliers: list[str] = []
-        if not reader.customer:
-            if agreement.kind is AgreementKind.UC:
-                suppliers.extend(agreement.parties_in_role(PartyRole.PROVIDER))
-            for service in services:
-                suppliers.extend(service.depends_on_suppliers)
-        tiers = [s.tier for s in services if s.tier is not None]
-        side = Side.BUYS if agreement.kind is AgreementKind.UC else Side.SELLS
-        charge = version.charge
-        risk, risk_objective = highest_risk({name: risks.get(name) for name in objectives})
-        return PortfolioLine(
-            agreement=agreement.name,
-            display_name=agreement.display_name,
-            kind=agreement.kind,
-            version=version.number,
-            customers=agreement.parties_in_role(PartyRole.CUSTOMER),
-            providers=agreement.parties_in_role(PartyRole.PROVIDER),
-            suppliers=tuple(dict.fromkeys(suppliers)),
-            services=tuple(agreement.services),
-            tier=min(tiers) if tiers else None,
-            health=health(figures(periods[-1]), objectives),
-            trend=trend([trend_point(p, figures(p), objectives) for p in periods]),
-            money=agreement_money(
-                side,
-                charge=None if charge is None else period_charge(charge.amount, charge.period, months),
-                charge_currency=None if charge is None else charge.currency,
-                credits=credits,
-                services=agreement.services,
-                costs=costs,
-                sharers=sharers,
-                months=months,
-                show_costs=reader.costs,
-            ),
-            risk=risk,
-            risk_objective=risk_objective,
-            review=review,
-        )
+def _line(
+    agreement: Agreement,
+    version: AgreementVersion,
+    catalogue: _Catalogue,
+    reader: Reader,
+    *,
+    health_of: Health,
+    trend_of: Trend,
+    risks: Mapping[str, float | None],
+    credits: list[CreditAmount],
+    costs: Mapping[str, list[ServiceCost]],
+    sharers: Mapping[str, int],
+    months: int,
+    review: ReviewStanding | None,
+) -> PortfolioLine:
+    services = [catalogue.services[s] for s in agreement.services if s in catalogue.services]
+    suppliers: list[str] = []
+    if not reader.customer:
+        if agreement.kind is AgreementKind.UC:
+            suppliers.extend(agreement.parties_in_role(PartyRole.PROVIDER))
+        for service in services:
+            suppliers.extend(service.depends_on_suppliers)
+    tiers = [s.tier for s in services if s.tier is not None]
+    side = Side.BUYS if agreement.kind is AgreementKind.UC else Side.SELLS
+    charge = version.charge
+    risk, risk_objective = highest_risk({o.name: risks.get(o.name) for o in version.objectives})
+    return PortfolioLine(
+        agreement=agreement.name,
+        display_name=agreement.display_name,
+        kind=agreement.kind,
+        version=version.number,
+        customers=agreement.parties_in_role(PartyRole.CUSTOMER),
+        providers=agreement.parties_in_role(PartyRole.PROVIDER),
+        suppliers=tuple(dict.fromkeys(suppliers)),
+        services=tuple(agreement.services),
+        tier=min(tiers) if tiers else None,
+        health=health_of,
+        trend=trend_of,
+        money=agreement_money(
+            side,
+            charge=None if charge is None else period_charge(charge.amount, charge.period, months),
+            charge_currency=None if charge is None else charge.currency,
+            credits=credits,
+            services=agreement.services,
+            costs=costs,
+            sharers=sharers,
+            months=months,
+            show_costs=reader.costs,
+        ),
+        risk=risk,
+        risk_objective=risk_objective,
+        review=review,
+    )
 
 
 def _visible(agreement: Agreement, reader: Reader) -> bool:

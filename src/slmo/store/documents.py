@@ -178,6 +178,13 @@ def _from_finite_json(value: Any) -> Any:
     return value
 
 
+def stored_number(value: Any) -> float | None:
+    """One number of a stored evaluation document, read alone (``None`` for null): finite
+    numbers are JSON numbers, the others the documents ``evaluation_document`` writes for them."""
+    found = _from_finite_json(value)
+    return None if found is None else float(found)
+
+
 def evaluation_document(record: ObjectiveEvaluation) -> dict[str, Any]:
     """The plain document that stores ``record``, exactly as it comes back from JSON; its
     instants must be aware (``ValueError`` otherwise, as for the audit log)."""

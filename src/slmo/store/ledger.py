@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Float, Index, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from slmo.core.model.ledger import CreditBasis, CreditEntry, CreditStatus, ServiceCost
+from slmo.core.model.ledger import CreditAmount, CreditBasis, CreditEntry, CreditStatus, ServiceCost
 from slmo.errors import ConflictError
 from slmo.store.columns import UtcDateTime, json_document
 from slmo.store.documents import as_utc, utc_now
@@ -170,6 +170,24 @@ class SqlCreditLedger:
         query = query.order_by(CreditRow.period, CreditRow.agreement, CreditRow.basis, CreditRow.clause)
         with translated(session_url(self._session), "reading credits"):
             return [entry_of(row) for row in self._session.scalars(query)]
+
+    def amounts(self, *, periods: Collection[str] | None = None) -> builtins.list[CreditAmount]:
+        row = CreditRow
+        query = select(row.agreement, row.period, row.amount, row.currency, row.status)
+        if periods is not None:
+            query = query.where(row.period.in_(sorted(periods)))
+        query = query.order_by(row.period, row.agreement, row.basis, row.clause)
+        with translated(session_url(self._session), "reading credits"):
+            return [
+                CreditAmount(
+                    agreement=agreement,
+                    period=period,
+                    amount=None if amount is None else Decimal(amount),
+                    currency=currency,
+                    status=CreditStatus(status),
+                )
+                for agreement, period, amount, currency, status in self._session.execute(query)
+            ]
 
 
 class SqlServiceCostRepository:

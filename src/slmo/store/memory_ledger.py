@@ -12,7 +12,7 @@ import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from slmo.core.model.ledger import CreditEntry, ServiceCost
+from slmo.core.model.ledger import CreditAmount, CreditEntry, ServiceCost
 from slmo.errors import ConflictError
 from slmo.store.documents import utc_now
 from slmo.store.ledger_documents import normalised, normalised_cost
@@ -107,6 +107,12 @@ class MemoryCreditLedger:
             ),
             key=lambda e: (e.period, e.agreement, e.basis.value, e.clause),
         )
+
+    def amounts(self, *, periods: Collection[str] | None = None) -> builtins.list[CreditAmount]:
+        return [
+            CreditAmount(agreement=e.agreement, period=e.period, amount=e.amount, currency=e.currency, status=e.status)
+            for e in self.list(periods=periods)
+        ]
 
     def check(self) -> None:
         """Refuse the commit when a line this unit of work changed was changed by someone else

@@ -25,7 +25,7 @@ from slmo.core.model.chain import (
     link_hash,
 )
 from slmo.core.model.improvement import ActionStatus, ImprovementAction
-from slmo.core.model.period_close import ClosedPeriod
+from slmo.core.model.period_close import ClosedFigure, ClosedPeriod
 from slmo.core.model.review import Review
 from slmo.errors import ConflictError
 from slmo.store.documents import as_utc, evaluation_document, evaluation_from
@@ -223,6 +223,19 @@ class MemoryPeriodCloseRepository:
             and (objective is None or c.objective == objective)
             and (periods is None or c.period in periods)
             and c.seq > after
+        ]
+
+    def figures(self, *, periods: Collection[str] | None = None, after: int = 0) -> builtins.list[ClosedFigure]:
+        return [
+            ClosedFigure(
+                agreement=c.agreement,
+                objective=c.objective,
+                period=c.period,
+                seq=c.seq,
+                status=c.record.evaluation.status,
+                budget_left=c.record.evaluation.budget_left,
+            )
+            for c in self.list(periods=periods, after=after)
         ]
 
     def chain(self) -> Iterator[ChainLink]:

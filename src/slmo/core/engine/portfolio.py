@@ -22,15 +22,15 @@ service read, so that every line, group and order can be worked by hand.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-
 from slmo.core.engine.costs import cents, judged, shared_cost
 from slmo.core.engine.windows import period_unit
-from slmo.core.model.ledger import CreditEntry, ServiceCost, Side
+from slmo.core.model.ledger import CreditAmount, ServiceCost, Side
 from slmo.core.model.objective import WindowUnit
 from slmo.core.model.portfolio import (
     Figure,
@@ -63,7 +63,6 @@ _SEVERITY = {
     EvaluationStatus.AT_RISK: 2,
     EvaluationStatus.BREACHED: 3,
 }
-_ACHIEVED = frozenset({EvaluationStatus.MET, EvaluationStatus.AT_RISK})
 
 
 def _refused(field: str, message: str, key: str, **args: Any) -> SpecError:
@@ -151,6 +150,7 @@ def trend_periods(label: str, count: int = TREND_PERIODS) -> tuple[str, ...]:
     return tuple(_label_of_month(last - _STEP[unit] * k, unit) for k in range(count - 1, -1, -1))
 
 
+@functools.lru_cache(maxsize=4096)
 def belongs(label: str, unit: WindowUnit) -> str | None:
     """The period of ``unit`` a closed period ``label`` counts toward: the one that holds its last
     day, or for a week its Thursday; ``None`` for what is not a closed period's label."""
@@ -213,17 +213,23 @@ def health(figures: Mapping[str, Sequence[Figure]], objectives: Sequence[str]) -
 def trend_point(period: str, figures: Mapping[str, Sequence[Figure]], objectives: Sequence[str]) -> TrendPoint:
     """One period of the trend: objectives with data, those whose target was achieved (met or at
     risk at their worst), and the mean of their lowest budgets left, each clipped to [-1, 1]."""
-    lows: list[float] = []
-    met = 0
+    # Plain loops: this runs for every agreement and period at each request, over a few figures.
+    total = 0.0
+    counted = met = 0
     for name in objectives:
-        counted = [f for f in figures.get(name, ()) if f.status is not EvaluationStatus.NO_DATA]
-        budgets = [f.budget_left for f in counted if f.budget_left is not None]
-        if not counted or not budgets:
+        low: float | None = None
+        severity = 0
+        for f in figures.get(name, ()):
+            if f.status is EvaluationStatus.NO_DATA or f.budget_left is None:
+                continue
+            low = f.budget_left if low is None else min(low, f.budget_left)
+            severity = max(severity, _SEVERITY[f.status])
+        if low is None:
             continue
-        lows.append(min(1.0, max(-1.0, min(budgets))))
-        met += worst(f.status for f in counted) in _ACHIEVED
-    mean = float(np.mean(lows)) if lows else None
-    return TrendPoint(period=period, met=met, with_data=len(lows), budget_left=mean)
+        total += min(1.0, max(-1.0, low))
+        counted += 1
+        met += severity < _SEVERITY[EvaluationStatus.BREACHED]
+    return TrendPoint(period=period, met=met, with_data=counted, budget_left=total / counted if counted else None)
 
 
 def theil_sen(values: Sequence[float | None]) -> float | None:
@@ -231,7 +237,8 @@ def theil_sen(values: Sequence[float | None]) -> float | None:
     ``None`` with fewer than two."""
     points = [(x, y) for x, y in enumerate(values) if y is not None]
     slopes = [(yj - yi) / (xj - xi) for i, (xi, yi) in enumerate(points) for xj, yj in points[i + 1 :]]
-    return float(np.median(slopes)) if slopes else None
+    # statistics.median: numpy's costs more than the sort for at most six slopes.
+    return float(statistics.median(slopes)) if slopes else None
 
 
 def trend(points: Sequence[TrendPoint], tolerance: float = TREND_TOLERANCE) -> Trend:
@@ -266,7 +273,7 @@ def agreement_money(
     *,
     charge: Decimal | None,
     charge_currency: str | None,
-    credits: Sequence[CreditEntry],
+    credits: Sequence[CreditAmount],
     services: Sequence[str],
     costs: Mapping[str, Sequence[ServiceCost]],
     sharers: Mapping[str, int],

@@ -93,6 +93,18 @@ class CreditEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CreditAmount:
+    """A ledger line's money alone (``CreditLedger.amounts``): what sums over many lines need,
+    without the calculation."""
+
+    agreement: str
+    period: str
+    amount: Decimal | None
+    currency: str | None
+    status: CreditStatus
+
+
+@dataclass(frozen=True, kw_only=True)
 class ServiceCost:
     """What running ``service`` cost in one month (``period``: ``2026-10``)."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from slmo.core.model.results import ObjectiveEvaluation
+from slmo.core.model.results import EvaluationStatus, ObjectiveEvaluation
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,3 +26,16 @@ class ClosedPeriod:
     @property
     def key(self) -> str:
         return f"{self.agreement}/{self.objective}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClosedFigure:
+    """A closed period's status and error budget left alone (``PeriodCloseRepository.figures``):
+    what a summary over thousands of closed periods needs, without reading each whole record."""
+
+    agreement: str
+    objective: str
+    period: str
+    seq: int
+    status: EvaluationStatus
+    budget_left: float | None
