@@ -238,6 +238,7 @@ def _wire(
     clocks = ClockService(codec, calendars)
     tickets = TicketService(uow, _ticket_reader(), clocks, evaluation, clock)
     evaluation.ticket_counts = tickets.counts
+    evaluation.ticket_sums = tickets.sums
     passwords = Passwords()
     probes = ProbeService(prober or _prober(), uow, clock)
     alerts = AlertService(

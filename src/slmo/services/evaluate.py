@@ -45,7 +45,7 @@ from slmo.core.engine import (
     status as status_of,
 )
 from slmo.core.engine.budget import budget_left
-from slmo.core.engine.forecast import DAY, HISTORY_DAYS, forecast_objective, forecast_span
+from slmo.core.engine.forecast import DAY, HISTORY_DAYS, forecast_from_sums, forecast_objective, forecast_span
 from slmo.core.model import (
     Agreement,
     AgreementVersion,
@@ -65,6 +65,7 @@ from slmo.services.board import Standing, StatusBoard
 
 logger = logging.getLogger(__name__)
 TicketCounts = Callable[[UnitOfWork, "Target", int, int, int], tuple[int, int]]
+TicketSums = Callable[[UnitOfWork, "Target", Sequence[Span], int], tuple[NDArray[np.float64], NDArray[np.float64]]]
 _LONGEST_BURN = max(BURN_WINDOWS.values())
 
 
@@ -115,6 +116,9 @@ class EvaluationService:
         # (tickets in time, tickets counted) decided in [start, end) at an instant: set by
         # bootstrap to TicketService.counts, which needs this service's targets in turn.
         self.ticket_counts: TicketCounts | None = None
+        # The same over many spans from one timing of the tickets (TicketService.sums): the
+        # forecast of a ticket objective reads its day blocks so.
+        self.ticket_sums: TicketSums | None = None
         # Where every objective stands now, from the stored evaluations (GET /status).
         self.board = StatusBoard(self, uow, clock)
 
@@ -267,9 +271,20 @@ class EvaluationService:
             if self.ticket_counts is None or target.objective.tickets is None:
                 return self._no_data(target, at, window)
             good, total = self.ticket_counts(uow, target, window.start, window.end, at)
+            expected = None
+            if forecast and self.ticket_sums is not None:
+                ahead = forecast_span(
+                    target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start
+                )
+                sums = self.ticket_sums
+
+                def counted(spans: list[Span]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+                    return sums(uow, target, spans, at)
+
+                expected = forecast_from_sums(target.objective.target, ahead, at, counted)
             if total == 0:
-                return self._no_data(target, at, window)
-            return self._tickets(target, at, window, good, total)
+                return dataclasses.replace(self._no_data(target, at, window), forecast=expected)
+            return dataclasses.replace(self._tickets(target, at, window, good, total), forecast=expected)
         grid, incidents = self.grid(uow, target, span, at)
         result = evaluate(
             target.objective,

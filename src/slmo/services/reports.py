@@ -303,6 +303,7 @@ class ReportService:
         # report: the same periods of the same calendar come back for every objective.
         evaluation = EvaluationService(self._uow, _RememberedCalendars(self._calendars), self._clock)
         evaluation.ticket_counts = self._evaluation.ticket_counts
+        evaluation.ticket_sums = self._evaluation.ticket_sums
         targets = [
             target
             for target in evaluation.targets(uow, when)
@@ -384,7 +385,8 @@ class ReportService:
         objective = whole.objective
         ahead = None
         if whole.indicator.kind is IndicatorKind.TICKET:
-            found = evaluation.evaluate_target(uow, whole, at).evaluation
+            record = evaluation.evaluate_target(uow, whole, at, forecast=at < span.end - 1)
+            found, ahead = record.evaluation, record.forecast
             if objective.tickets is None:
                 zeros = [0] * len(points)
                 series = progress(zeros, zeros, objective.target, points)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import numpy as np
+from numpy.typing import NDArray
 
-from slmo.core.engine import epoch_seconds, named_period
+from slmo.core.engine import Span, epoch_seconds, named_period
 from slmo.core.engine.clock import BusinessClock
 from slmo.core.engine.clock_days import WorkingDays
 from slmo.core.engine.ticket_compliance import Compliance, compliance, decided_in
@@ -247,9 +248,20 @@ class TicketService:
 
     def counts(self, uow: UnitOfWork, target: Target, start: int, end: int, at: int) -> tuple[int, int]:
         """(tickets in time, tickets counted) whose verdict became final in ``[start, end)``."""
+        good, total = self.sums(uow, target, [Span(start, end)], at)
+        return int(good[0]), int(total[0])
+
+    def sums(
+        self, uow: UnitOfWork, target: Target, spans: Sequence[Span], at: int
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Tickets in time and tickets counted whose verdict became final in each span (up to
+        ``at``), from one timing of the tickets: the forecast's day blocks (``core.engine.forecast``)."""
         _, _, timers = self.timers(uow, target, at)
-        selected = decided_in(timers, start, min(end, at + 1))
-        return int((selected & ~timers.breached).sum()), int(selected.sum())
+        good, total = np.zeros(len(spans)), np.zeros(len(spans))
+        for i, span in enumerate(spans):
+            selected = decided_in(timers, span.start, min(span.end, at + 1))
+            good[i], total[i] = int((selected & ~timers.breached).sum()), int(selected.sum())
+        return good, total
 
     # -- what the commands show ----------------------------------------------------------------
 

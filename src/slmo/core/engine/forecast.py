@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,10 +72,9 @@ def forecast_span(
 
 
 def day_blocks(tally: Tally, at: int, days: int, length: int = DAY) -> tuple[NDArray[Any], NDArray[Any]]:
-    """Good and counted units of the ``days`` day blocks before ``at`` (oldest first, the last
-    one ``[at - 1 day, at)``), or of the first ``length`` seconds of each: two ``(k, days)``
-    arrays."""
-    spans = [Span(at - (days - i) * DAY, at - (days - i) * DAY + length) for i in range(days)]
+    """Good and counted units of the ``days`` day blocks before ``at`` (``block_spans``), or of
+    the first ``length`` seconds of each: two ``(k, days)`` arrays."""
+    spans = block_spans(at, days, length)
     lo, hi = tally.positions(spans)
     # One running sum over the units for every block (exact: counts stay far below 2**53);
     # ``Tally.sums`` would sum each block apart.
@@ -239,6 +239,12 @@ def _utc(seconds: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
 
 
+def block_spans(at: int, days: int, length: int = DAY) -> list[Span]:
+    """The ``days`` day blocks before ``at`` (oldest first, the last ``[at - 1 day, at)``), or
+    the first ``length`` seconds of each (the stretch a partial last day stands for)."""
+    return [Span(at - (days - i) * DAY, at - (days - i) * DAY + length) for i in range(days)]
+
+
 def forecast_objective(
     objective: Objective,
     grid: BucketGrid,
@@ -259,27 +265,49 @@ def forecast_objective(
     days = max(min(history_days, (t - grid.start) // DAY), 0)
     first = min(t - days * DAY, span.start)
     tally = objective_tally(objective, grid, t, first=max(first, grid.start), anchor=span.start)
-    known = Span(span.start, max(span.start, t))
-    known_good, known_total = (float(a[0, 0]) for a in tally.sums([known]))
-    history_good, history_total = day_blocks(tally, t, days) if days else (np.zeros((1, 0)), np.zeros((1, 0)))
+
+    def sums(spans: list[Span]) -> tuple[NDArray[Any], NDArray[Any]]:
+        # The day blocks through one running sum (``day_blocks``); the known part directly.
+        if len(spans) > 1:
+            good, total = day_blocks(tally, t, len(spans), spans[0].seconds)
+        else:
+            good, total = tally.sums(spans)
+        return good[0], total[0]
+
+    return forecast_from_sums(objective.target, span, t, sums, history_days=days, draws=draws, seed=seed)
+
+
+def forecast_from_sums(
+    target: float,
+    span: Span,
+    at: int,
+    sums: Callable[[list[Span]], tuple[NDArray[Any], NDArray[Any]]],
+    *,
+    history_days: int = HISTORY_DAYS,
+    draws: int = DRAWS,
+    seed: int = 0,
+) -> AttainmentForecast:
+    """The forecast of ``span``'s attainment at ``at``, from ``sums``: good and counted units
+    over each of a list of spans (the known part of ``span``, the day blocks of
+    ``block_spans``), whatever counts them (a bucket tally, the ticket clocks)."""
+    t = at
+    days = history_days
+    known_good, known_total = (float(a[0]) for a in sums([Span(span.start, max(span.start, t))]))
+    history_good, history_total = sums(block_spans(t, days)) if days else (np.zeros(0), np.zeros(0))
     # Days before the objective's first measurement are not quiet days: leave them out.
-    counted = np.flatnonzero(history_total[0] > 0)
-    if counted.size and counted[0] > 0:
-        days -= int(counted[0])
-        history_good, history_total = history_good[:, counted[0] :], history_total[:, counted[0] :]
-    elif not counted.size:
-        days = 0
-        history_good, history_total = history_good[:, :0], history_total[:, :0]
+    counted = np.flatnonzero(history_total > 0)
+    start = int(counted[0]) if counted.size else days
+    days -= start
+    history_good, history_total = history_good[start:], history_total[start:]
     future = span.end - max(span.start, t)
     offset = max(span.start - t, 0)
     tail = max(future, 0) % DAY
     partial = None
     if days and tail and not offset:
-        partial_good, partial_total = day_blocks(tally, t, days, tail)
-        partial = (partial_good[0], partial_total[0])
+        partial = sums(block_spans(t, days, tail))
     simulated = simulate_attainments(
-        history_good[0],
-        history_total[0],
+        history_good,
+        history_total,
         known_good=known_good,
         known_total=known_total,
         future_days=max(future, 0) / DAY,
@@ -288,13 +316,13 @@ def forecast_objective(
         draws=draws,
         seed=seed,
     )
-    summary = summarise(simulated, objective.target)
+    summary = summarise(simulated, target)
     by_level = {i.level: i for i in summary.intervals}
     return AttainmentForecast(
         at=_utc(t),
         window_start=_utc(span.start),
         window_end=_utc(span.end),
-        target=objective.target,
+        target=target,
         expected=summary.expected,
         interval_80=by_level.get(0.80),
         interval_95=by_level.get(0.95),
