@@ -49,7 +49,7 @@ def forecast(
         table.add_column(c.t(f"column.{header}"), justify="left" if header in headers[:3] else "right")
     for item in items:
         f = item.forecast
-        if f is None:
+        if f is None or f.expected is None:
             c.console.print(c.t("cli.forecast_none", objective=item.key), highlight=False)
             continue
 

@@ -38,8 +38,8 @@ def forecast_fields(forecast: AttainmentForecast) -> dict[str, Any]:
 
 
 def forecast_json(record: ObjectiveEvaluation) -> dict[str, Any] | None:
-    """One objective's forecast row (``objective`` is ``agreement/objective``), or None for an
-    objective that is not forecast (a ticket objective)."""
+    """One objective's forecast row (``objective`` is ``agreement/objective``), or None for a
+    record without one (a named past period's)."""
     if record.forecast is None:
         return None
     return {

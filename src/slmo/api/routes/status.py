@@ -190,7 +190,7 @@ def history(
     description=(
         "The forecast made with each objective's newest stored evaluation (or, with `at`, with an "
         "evaluation at that instant): expected end-of-window attainment, 80 and 95 % prediction "
-        "intervals and the probability of breach. Ticket objectives are not forecast."
+        "intervals and the probability of breach."
     ),
 )
 def forecasts(

@@ -91,8 +91,8 @@ class ObjectiveEvaluation:
     # Why there is no data, when slmo knows: the error of the job that should have brought
     # the measurements in (a Prometheus that cannot be reached, a query it refused ...).
     reason: str | None = None
-    # Where the window will end (core.engine.forecast); None for a ticket objective and for
-    # records of a named past period, which have no future.
+    # Where the window will end (core.engine.forecast); None for the records of a named past
+    # period, which has no future.
     forecast: AttainmentForecast | None = None
 
     @property
