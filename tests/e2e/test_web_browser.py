@@ -338,6 +338,7 @@ PAGES = {
     "ticket": "/ui/tickets/T1",
     "alerts": "/ui/alerts?state=all",
     "reports": "/ui/reports",
+    "portfolio": "/ui/portfolio?group=customer",
     "costs": "/ui/costs",
     "audit": "/ui/audit",
 }

@@ -12,13 +12,26 @@ from slmo.web.routes import (
     negotiation,
     opportunities,
     overview,
+    portfolio,
     reports,
     signin,
     tickets,
 )
 
 router = APIRouter()
-for module in (signin, overview, catalogue, negotiation, tickets, alerts, reports, opportunities, costs, audit):
+for module in (
+    signin,
+    overview,
+    catalogue,
+    negotiation,
+    tickets,
+    alerts,
+    reports,
+    opportunities,
+    portfolio,
+    costs,
+    audit,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]
