@@ -48,6 +48,7 @@ from slmo.services.opportunities import OpportunityService
 from slmo.services.passwords import Passwords
 from slmo.services.portfolio import PortfolioService
 from slmo.services.probes import ProbeService
+from slmo.services.proposals import ProposalService
 from slmo.services.prometheus_rules import PrometheusRulesService
 from slmo.services.pull import PullService
 from slmo.services.reports import ReportService
@@ -105,6 +106,7 @@ class Slmo:
     suppliers: SupplierService
     targets: TargetService
     portfolio: PortfolioService
+    proposals: ProposalService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -130,6 +132,7 @@ class Slmo:
             impact_service=self.impact,
             targets_service=self.targets,
             portfolio_service=self.portfolio,
+            proposals_service=self.proposals,
         )
 
     def close(self) -> None:
@@ -306,6 +309,7 @@ def _wire(
         suppliers=SupplierService(uow, evaluation, credits, claims, impact, clock),
         targets=TargetService(uow, evaluation, evidence, clock),
         portfolio=PortfolioService(uow, evaluation, clock),
+        proposals=ProposalService(uow, evaluation, NegotiationService(uow, codec, clock), clock, impact=impact),
         _engine=engine,
     )
 

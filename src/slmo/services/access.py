@@ -49,6 +49,8 @@ from slmo.services.negotiation_access import NegotiationDesk
 from slmo.services.opportunities import OpportunityService
 from slmo.services.portfolio import PortfolioService
 from slmo.services.portfolio_access import portfolio_reader
+from slmo.services.proposal_access import ProposalDesk
+from slmo.services.proposals import ProposalService
 from slmo.services.records_access import RecordsDesk
 from slmo.services.reviews import ReviewService
 from slmo.services.scheduler import SchedulerService
@@ -122,6 +124,7 @@ class Access:
     impact_service: ImpactService | None = None
     targets_service: TargetService | None = None
     portfolio_service: PortfolioService | None = None
+    proposals_service: ProposalService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
@@ -145,6 +148,14 @@ class Access:
             raise ValueError("no supplier service is wired")
         return SupplierDesk(
             self.principal, self.claims_service, self.suppliers_service, self.impact_service, self.interface
+        )
+
+    def proposals(self) -> ProposalDesk:
+        """Proposals for change as this principal may (``services.proposal_access``)."""
+        if self.proposals_service is None or self.negotiation_service is None:
+            raise ValueError("no proposals service is wired")
+        return ProposalDesk(
+            self.principal, self.proposals_service, self.negotiation_service, self._reach, self.interface
         )
 
     def negotiation(self) -> NegotiationDesk:

@@ -34,6 +34,7 @@ from slmo.core.model.negotiation import (
     approve,
     comment_on,
     counter,
+    draft,
     may_counter,
     propose,
 )
@@ -188,7 +189,11 @@ class NegotiationService:
                 )
         if problems:
             raise SpecError(problems)
-        # Checked as any document is: this agreement with the new terms as one more version.
+        return self._checked(uow, agreement, spec)
+
+    def _checked(self, uow: UnitOfWork, agreement: Agreement, spec: Mapping[str, Any]) -> AgreementVersion:
+        """The version ``spec`` (a version as its document) gives, checked as any document is:
+        this agreement with it as one more version (fields, values, references)."""
         new_number = max(v.number for v in agreement.versions) + 1
         whole = self._codec.dump_one(agreement)
         whole["spec"]["versions"] = [*whole["spec"]["versions"], {**spec, "version": new_number, "state": "proposed"}]
@@ -244,6 +249,21 @@ class NegotiationService:
             )
         return found
 
+    def draft_in(
+        self, uow: UnitOfWork, name: str, terms: AgreementVersion, who: Participant, comment: str | None = None
+    ) -> Outcome:
+        """Add ``terms`` as the next draft version of agreement ``name`` in the caller's unit of
+        work, which commits it with what else it writes (an accepted proposal for change):
+        checked as any document is before anything is written."""
+
+        def rule(
+            uow: UnitOfWork, agreement: Agreement, steps: Sequence[NegotiationStep], now: dt.datetime, today: dt.date
+        ) -> Outcome:
+            spec = self._codec.dump_one(dataclasses.replace(agreement, versions=(terms,)))["spec"]["versions"][0]
+            return draft(agreement, self._checked(uow, agreement, spec), who, now, steps, comment)
+
+        return self._take_in(uow, name, rule, self._clock.now())
+
     # -- one step, one transaction -----------------------------------------------------------
 
     @staticmethod
@@ -255,43 +275,47 @@ class NegotiationService:
         return now.astimezone(zone_info(zone)).date()
 
     def _take(self, name: str, rule: Rule) -> Outcome:
-        now = self._clock.now()
         with self._uow() as uow:
-            before = self._agreement(uow, name)
-            steps = uow.negotiation.list(name)
-            outcome = rule(uow, before, steps, now, self._today(uow, before, now))
-            after = outcome.agreement
-            if after != before:
-                uow.catalogue.put(after)
-            stored = uow.negotiation.add(outcome.steps)
-            first = stored[0] if stored else None
-            if after != before and first is not None:
-                uow.audit.record(
-                    AuditEntry(
-                        at=now,
-                        actor=first.actor,
-                        interface=first.interface,
-                        action=AuditAction.CHANGE,
-                        kind="Agreement",
-                        name=name,
-                        before=to_plain(before),
-                        after=to_plain(after),
-                    )
-                )
-            for step in stored:
-                uow.audit.record(
-                    AuditEntry(
-                        at=now,
-                        actor=step.actor,
-                        interface=step.interface,
-                        action=AuditAction.CREATE,
-                        kind=AUDIT_KIND,
-                        name=f"{name}/{step.version}",
-                        before=None,
-                        after=to_plain(step),
-                    )
-                )
+            outcome = self._take_in(uow, name, rule, self._clock.now())
             uow.commit()
+        return outcome
+
+    def _take_in(self, uow: UnitOfWork, name: str, rule: Rule, now: dt.datetime) -> Outcome:
+        """The step ``rule`` decides, written in ``uow`` (the caller commits)."""
+        before = self._agreement(uow, name)
+        steps = uow.negotiation.list(name)
+        outcome = rule(uow, before, steps, now, self._today(uow, before, now))
+        after = outcome.agreement
+        if after != before:
+            uow.catalogue.put(after)
+        stored = uow.negotiation.add(outcome.steps)
+        first = stored[0] if stored else None
+        if after != before and first is not None:
+            uow.audit.record(
+                AuditEntry(
+                    at=now,
+                    actor=first.actor,
+                    interface=first.interface,
+                    action=AuditAction.CHANGE,
+                    kind="Agreement",
+                    name=name,
+                    before=to_plain(before),
+                    after=to_plain(after),
+                )
+            )
+        for step in stored:
+            uow.audit.record(
+                AuditEntry(
+                    at=now,
+                    actor=step.actor,
+                    interface=step.interface,
+                    action=AuditAction.CREATE,
+                    kind=AUDIT_KIND,
+                    name=f"{name}/{step.version}",
+                    before=None,
+                    after=to_plain(step),
+                )
+            )
         logger.info("agreement %s: %s", name, ", ".join(f"v{s.version} {s.kind.value}" for s in stored))
         return Outcome(after, tuple(stored))
 

@@ -5,6 +5,8 @@ returns in one transaction.
 
 A version goes ``draft -> proposed -> agreed -> active -> superseded``:
 
+- **draft** new terms as the next version: one of the parties puts a change forward (an
+  accepted proposal for change, ``services.proposals``), to be edited and proposed as any draft;
 - **propose** a draft: one of the agreement's parties offers it to the others;
 - **counter** a proposal: a new version (the next number) is proposed in its place, with the
   changes shown as a diff; the version countered is closed (``retired``), and approvals given
@@ -311,6 +313,25 @@ def propose(
     return Outcome(
         _replace(agreement, proposed), (_step(agreement, proposed, StepKind.PROPOSED, who, at, comment=text),)
     )
+
+
+def draft(
+    agreement: Agreement,
+    terms: AgreementVersion,
+    who: Participant,
+    at: dt.datetime,
+    steps: Sequence[NegotiationStep],
+    comment: str | None = None,
+) -> Outcome:
+    """Add ``terms`` (their number and state are ignored) as a new draft, the next version: a
+    change one of the parties puts forward (an accepted proposal for change), to be edited and
+    proposed as any draft is."""
+    _speaker(agreement, who, steps)
+    text = _comment(comment)
+    number = max((v.number for v in agreement.versions), default=0) + 1
+    version = dataclasses.replace(terms, number=number, state=VersionState.DRAFT)
+    _no_overlap(agreement, version)
+    return Outcome(_replace(agreement, version), (_step(agreement, version, StepKind.DRAFTED, who, at, comment=text),))
 
 
 def may_counter(
