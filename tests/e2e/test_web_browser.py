@@ -339,7 +339,9 @@ PAGES = {
     "alerts": "/ui/alerts?state=all",
     "reports": "/ui/reports",
     "portfolio": "/ui/portfolio?group=customer",
+    "opportunities": "/ui/opportunities",
     "costs": "/ui/costs",
+    "suppliers": "/ui/suppliers",
     "audit": "/ui/audit",
 }
 

@@ -40,6 +40,7 @@ SECTIONS = (
     "report.incidents",
     "report.credits",
     "report.trend",
+    "report.opportunities",
     "report.actions",
     "report.signoff",
 )
