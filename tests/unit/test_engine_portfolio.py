@@ -407,9 +407,11 @@ def test_totals_sum_money_per_currency_and_count_the_rest() -> None:
     )
     bought = line("bought", side=Side.BUYS, charge="200", cost="200", received="20", net="-180", risk=0.6, slope=-0.5)
     dollars = line("dollars", currency="USD", charge="10", cost=None, net=None)
-    found = totals([sold, bought, dollars])
-    assert found.agreements == 3
-    assert found.health == Health(met=4, breached=1)
+    # An internal agreement with no charge, credit or cost: no currency, and no total of its own.
+    internal = line("internal", currency=None)
+    found = totals([sold, bought, dollars, internal])
+    assert found.agreements == 4
+    assert found.health == Health(met=5, breached=1)
     sar, usd = found.money
     # Income counts sold charges only: the bought charge is a cost.
     assert (sar.currency, sar.income, sar.cost, sar.credits_paid, sar.credits_received, sar.net) == (

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from slmo.cli.context import context
+from slmo.cli.context import CliContext, context
+from slmo.core.engine.portfolio import parse_order
 from slmo.core.model.report import ReportFormat
 from slmo.i18n import SUPPORTED_LANGUAGES, gettext
 
@@ -35,10 +36,24 @@ def report(
         str | None,
         typer.Option("-o", "--output", help="The file to write (- for standard output); default NAME-PERIOD-LANG.pdf."),
     ] = None,
+    portfolio: Annotated[
+        bool, typer.Option("--portfolio", help="Report on every agreement on one line (a month, quarter or year).")
+    ] = False,
+    group: Annotated[
+        str | None, typer.Option("--group", help="With --portfolio: customer, service, supplier or tier.")
+    ] = None,
+    sort: Annotated[
+        str | None, typer.Option("--sort", help="With --portfolio: the column to sort by (agreement, risk, net ...).")
+    ] = None,
+    order: Annotated[str | None, typer.Option("--order", help="With --portfolio: asc or desc.")] = None,
 ) -> None:
-    """Write the period report: objectives, downtime, tickets, breaches, credits, trend, sign-off."""
+    """Write the period report: objectives, downtime, tickets, breaches, credits, trend, sign-off;
+    or, with --portfolio, every agreement on one line."""
     c = context(ctx)
-    if (agreement is None) == (customer is None):
+    if portfolio:
+        if agreement is not None or customer is not None:
+            raise typer.BadParameter(c.t("cli.report_subject"), param_hint="--portfolio")
+    elif (agreement is None) == (customer is None):
         raise typer.BadParameter(c.t("cli.report_subject"), param_hint="AGREEMENT / --customer")
     if not period:
         raise typer.BadParameter(c.t("cli.report_subject"), param_hint="--period")
@@ -46,6 +61,16 @@ def report(
         raise typer.BadParameter(c.t("error.language", value=lang), param_hint="--lang")
     language = lang or c.lang
     service = c.slmo.reports
+    if portfolio:
+        view = c.slmo.portfolio.portfolio(period, group, sort, parse_order(order))
+        _write(
+            c,
+            service.render(view, language, output_format),
+            output,
+            service.file_name(view, language, output_format),
+            language,
+        )
+        return
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -67,11 +92,15 @@ def report(
         )
         bar.update(task, description=c.t("cli.report_rendering", format=output_format.value.upper()))
         data = service.render(found, language, output_format)
+    _write(c, data, output, service.file_name(found, language, output_format), language)
+
+
+def _write(c: CliContext, data: bytes, output: str | None, default: str, language: str) -> None:
     if output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    path = Path(output or service.file_name(found, language, output_format))
+    path = Path(output or default)
     path.write_bytes(data)
     # In the report's language, as errors are (``cli.main`` reads --lang wherever it stands).
     c.console.print(gettext("cli.report_written", language, path=str(path)), highlight=False, soft_wrap=True)

@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from slmo.core.model.portfolio import Portfolio, SortColumn
 from slmo.core.model.report import AgreementReport, CustomerReport, ObjectiveReport, Report
 from slmo.core.model.results import Evaluation, EvaluationStatus
 from slmo.i18n import direction, format_number, gettext, normalise_lang
@@ -146,8 +147,67 @@ def _view(report: AgreementReport, lang: str, painter: ChartPainter) -> _Agreeme
     )
 
 
+# The words of a column the portfolio is sorted by, where they are not ``portfolio.column_NAME``.
+_SORT_WORDS = {
+    SortColumn.SUPPLIER: "portfolio.column_suppliers",
+    SortColumn.MET: "status.met",
+    SortColumn.AT_RISK: "status.at_risk",
+    SortColumn.BREACHED: "status.breached",
+    SortColumn.NO_DATA: "status.no_data",
+}
+
+
+def render_portfolio(report: Portfolio, lang: str) -> str:
+    """The portfolio (``core.model.portfolio``) as a report of its own: every agreement on one
+    line, A4 landscape, in ``lang``."""
+    lang = normalise_lang(lang)
+
+    def t(key: str, **args: Any) -> str:
+        return gettext(key, lang, **args)
+
+    def num(value: float | Decimal, decimals: int = 2) -> str:
+        return format_number(float(value), lang, decimals)
+
+    def money(amount: Decimal | None, currency: str | None) -> str:
+        if amount is None:
+            return "—"
+        return t("report.money", amount=format_number(float(amount), lang, 2), currency=currency or "")
+
+    title = f"{t('portfolio.report_title')} · {format_period(report.period, lang)}"
+    first, last = report.periods[0], report.periods[-1]
+    return (
+        environment()
+        .get_template("portfolio.html")
+        .render(
+            lang=lang,
+            dir=direction(lang),
+            title=title,
+            running=title,
+            report=report,
+            group="" if report.group_by is None else report.group_by.value,
+            names={name: text.get(lang) for name, text in report.names.items()},
+            generated=format_datetime(report.generated_at, lang, dt.UTC),
+            periods=f"{format_period(first, lang)} – {format_period(last, lang)}",
+            sorted_by=t(_SORT_WORDS.get(report.sort, f"portfolio.column_{report.sort.value}")),
+            css=Markup(_stylesheet()),
+            page_label=t("report.page"),
+            of_label=t("report.of"),
+            counter_style="arabic-indic" if lang == "ar" else "decimal",
+            font_family=Markup(FONTS[lang]),
+            t=t,
+            num=num,
+            pct=lambda value, decimals=2: format_percent(value, lang, decimals),
+            money=money,
+            date=lambda day: format_date(day, lang),
+            period_name=lambda label: format_period(label, lang),
+        )
+    )
+
+
 def render_html(report: Report, lang: str) -> str:
     """The report in ``lang`` (``en`` or ``ar``) as a complete HTML document."""
+    if isinstance(report, Portfolio):
+        return render_portfolio(report, lang)
     lang = normalise_lang(lang)
     painter = ChartPainter(lang)
     views = [_view(a, lang, painter) for a in (report.agreements if isinstance(report, CustomerReport) else (report,))]

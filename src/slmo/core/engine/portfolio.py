@@ -344,6 +344,8 @@ def totals(lines: Sequence[PortfolioLine]) -> Totals:
             net=cents(s[4]),
         )
         for currency, s in sorted(by_currency.items(), key=lambda item: (item[0] is None, item[0] or ""))
+        # Lines without a currency have no money at all (no charge, credit or cost): no total.
+        if currency is not None or any(s)
     )
     risks = [line.risk for line in lines if line.risk is not None]
     return Totals(

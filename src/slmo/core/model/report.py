@@ -20,6 +20,7 @@ from slmo.core.model.ledger import CreditStatus
 from slmo.core.model.measurement import Impact
 from slmo.core.model.objective import BudgetingMethod, WindowUnit
 from slmo.core.model.opportunity import Opportunities
+from slmo.core.model.portfolio import Portfolio
 from slmo.core.model.results import Evaluation, EvaluationStatus
 from slmo.core.model.text import LocalizedText
 
@@ -261,4 +262,4 @@ class CustomerReport:
         return f"{self.party}-{self.period_label}"
 
 
-Report = AgreementReport | CustomerReport
+Report = AgreementReport | CustomerReport | Portfolio
