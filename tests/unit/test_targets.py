@@ -162,16 +162,50 @@ def test_weeks_and_the_history_they_draw_from() -> None:
     assert study.what_if.history.per_year == pytest.approx(52.1775)
 
 
-def test_what_cannot_be_simulated() -> None:
+def test_nothing_measured() -> None:
     slmo = example_slmo()
     # Nothing measured: neither history nor draws.
     empty = slmo.targets.study("eportal-sla/success-rate")
     assert (empty.evidence.measured, empty.draws, empty.simulation_note) == (0, 0, SimulationNote.NO_HISTORY)
     assert empty.what_if.history.probability is None and empty.what_if.simulated is None
     assert empty.achievable[0].target is None and empty.achievable[0].binding is None
-    # Tickets count when their verdicts fall: not simulated by day.
     desk = slmo.targets.study("service-desk-ola/resolution")
-    assert (desk.simulation_note, desk.draws, desk.what_if.simulated) == (SimulationNote.TICKETS, 0, None)
+    assert (desk.simulation_note, desk.draws, desk.what_if.simulated) == (SimulationNote.NO_HISTORY, 0, None)
+
+
+def test_tickets_late_every_sunday() -> None:
+    """The desk's resolution (90 % in time; P1 in 4 business hours, Riyadh office hours): a P1
+    ticket at 09:00 each working day (Sunday to Thursday) of August to October 2026, resolved at
+    10:00, except Sunday's, resolved the next day at 10:00 (9 business hours: late)."""
+    days = [dt.date(2026, 8, 1) + dt.timedelta(days=i) for i in range(92)]
+    working = [d for d in days if d.isoweekday() in (7, 1, 2, 3, 4)]  # Sunday to Thursday
+    rows = []
+    for d in working:
+        opened = f"{d.isoformat()}T09:00:00+03:00"
+        done = f"{(d + dt.timedelta(days=1 if d.isoweekday() == 7 else 0)).isoformat()}T10:00:00+03:00"
+        rows.append(f"T{d:%m%d},service-desk,P1,{opened},New,{opened},0,")
+        rows.append(f"T{d:%m%d},service-desk,P1,{opened},Resolved,{done},1,{done}")
+    text = "id,service,priority,opened,status,at,sequence,resolved\n" + "\n".join(rows) + "\n"
+    slmo = example_slmo()
+    slmo.tickets.ingest(io.BytesIO(text.encode()), "desk.csv", ADMIN)
+    study = slmo.targets.study("service-desk-ola/resolution", periods=3)
+    # Each month: its Sundays' tickets late of its working days' (counted here from the list).
+    months = [[d for d in working if d.month == m] for m in (8, 9, 10)]
+    expected = [sum(d.isoweekday() != 7 for d in m) / len(m) for m in months]
+    assert [p.attainment for p in study.evidence.periods] == pytest.approx(expected)
+    assert all(a < 0.9 for a in expected)  # about one ticket in five is late
+    found = study.what_if
+    assert (found.history.breaches, found.history.per_year) == (3, 12.0)
+    # Simulated from the days since Sunday 2 August, the first with a verdict (1 August is a
+    # Saturday): 91 days. A month drawn from whole past weeks holds one late ticket in five and
+    # breaches; the draws that read only the last week take each day from any of its days (one
+    # week cannot give a weekday twice), and a few of those draw few Sundays. The draws that
+    # read only the last two days (a Friday and a Saturday) count nothing and are left out.
+    assert (study.simulation_note, study.history_days) == (None, 91)
+    assert found.simulated is not None and study.draws == found.simulated.periods == DRAWS * 3 // 4
+    assert 0.9 < found.simulated.breaches / found.simulated.periods < 1
+    # An OLA without a charge or a schedule: no exposure, and it says so.
+    assert found.credit_note is CreditNote.NO_SCHEDULE
 
 
 def test_the_evidence_of_a_proposal() -> None:

@@ -10,8 +10,8 @@ nearest its window) before now:
 - **simulation**: periods like the one running now, drawn by the forecast engine's day-block
   bootstrap (``core.engine.forecast``) from the objective's own days before it: the days of
   the ``N`` periods, at most the last 364 (52 whole weeks), from the first day anything was
-  measured. Ticket objectives are not simulated (their tickets count when verdicts fall, not
-  by day); an objective with nothing measured before the period is not either;
+  measured (for a ticket objective, the tickets whose verdict became final that day); an
+  objective with nothing measured before the period is not simulated;
 - the targets met with each confidence, on both views, and which one binds
   (``core.engine.what_if.achievable``);
 - for a target (by default the objective's own), its breaches per year and credit exposure on
@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from slmo.core.engine import Span, epoch_seconds, named_period, period_label
 from slmo.core.engine.evidence import CONFIDENCES
-from slmo.core.engine.forecast import day_blocks, objective_tally, simulate_attainments
+from slmo.core.engine.forecast import block_spans, day_blocks, objective_tally, simulate_attainments
 from slmo.core.engine.what_if import achievable, what_if
 from slmo.core.model import Agreement, Calendar, Indicator, IndicatorKind, Window, WindowUnit
 from slmo.core.model.evidence import Evidence
@@ -259,23 +259,30 @@ class TargetService:
     ) -> tuple[NDArray[np.float64] | None, int, SimulationNote | None]:
         """Draws of a period like ``current`` from the objective's days in ``[first, its
         start)`` (at most ``HISTORY_DAYS``), and how many days they were drawn from."""
-        if subject.indicator.kind is IndicatorKind.TICKET:
-            return None, 0, SimulationNote.TICKETS
         at = current.start
         days = min(max((at - first) // DAY, 0), HISTORY_DAYS)
         if days == 0:
             return None, 0, SimulationNote.NO_HISTORY
-        start = at - days * DAY
         with self._uow() as uow:
-            grid, _ = self._evaluation.grid(uow, subject, Span(start, at), at)
-        tally = objective_tally(subject.objective, grid, at, first=start, anchor=at)
-        good, total = day_blocks(tally, at, days)
-        measured = np.flatnonzero(total[0] > 0)
+            if subject.indicator.kind is IndicatorKind.TICKET:
+                # Tickets count on the day their verdict became final, timed at the period's last
+                # second, as the forecast of a ticket objective reads them.
+                sums = self._evaluation.ticket_sums
+                if sums is None or subject.objective.tickets is None:
+                    return None, 0, SimulationNote.NO_HISTORY
+                good, total = sums(uow, subject, block_spans(at, days), at - 1)
+            else:
+                start = at - days * DAY
+                grid, _ = self._evaluation.grid(uow, subject, Span(start, at), at)
+                tally = objective_tally(subject.objective, grid, at, first=start, anchor=at)
+                blocks = day_blocks(tally, at, days)
+                good, total = blocks[0][0], blocks[1][0]
+        measured = np.flatnonzero(total > 0)
         if measured.size == 0:
             return None, 0, SimulationNote.NO_HISTORY
         # From the first day anything was measured: the days before it are not a quiet past but
         # an unknown one.
-        g, n = good[0, measured[0] :], total[0, measured[0] :]
+        g, n = good[measured[0] :], total[measured[0] :]
         draws = simulate_attainments(
             g,
             n,

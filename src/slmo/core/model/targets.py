@@ -88,7 +88,6 @@ class WhatIf:
 class SimulationNote(StrEnum):
     """Why the periods are not simulated."""
 
-    TICKETS = "tickets"  # a ticket objective counts tickets as their verdicts fall, not days
     NO_HISTORY = "no_history"  # nothing was measured in the days before the period
 
 
