@@ -19,6 +19,7 @@ from slmo.bootstrap import in_memory
 from slmo.core.model import AgreementKind, BudgetingMethod, PartyRole, VersionState, Window, WindowUnit
 from slmo.core.model.alerts import AlertStatus
 from slmo.core.model.auth import Role
+from slmo.core.model.portfolio import GroupBy, TrendDirection
 from slmo.core.model.results import ContributorKind, EvaluationStatus
 from slmo.services.evaluate import EvaluationService
 from slmo.web.formats import Formats
@@ -357,6 +358,9 @@ def test_every_key_a_template_completes_is_in_both_catalogues() -> None:
         "web.language_": ["en", "ar"],
         "web.report_format_": ["pdf", "html"],
         "ticket.event.": ["opened", "started", "paused", "resumed", "priority", "warning", "breached", "resolved"],
+        "portfolio.group_": [g.value for g in GroupBy],
+        "portfolio.no_": [g.value for g in GroupBy],
+        "portfolio.trend_": [*(d.value for d in TrendDirection), "none"],
     }
     templates = "".join(p.read_text("utf-8") for p in (ROOT / "src/slmo/web/templates").glob("*.html"))
     for lang in ("en", "ar"):
