@@ -28,10 +28,9 @@ from slmo.core.engine.opportunities import (
     Spending,
     Supplier,
     opportunities,
-    rank,
-    time_dimension,
     week_hours,
 )
+from slmo.core.engine.opportunity_ranking import rank, time_dimension
 from slmo.core.model.opportunity import NO_LABEL, Dimension, Opportunities, SpendUnit
 
 H = 3600

@@ -18,7 +18,8 @@ a slice's figure is the sum of ``w`` over the units it holds, over every objecti
   category and its priority.
 - **Supplier**: see ``supplier_shares``.
 
-The slices of one dimension never hold the same budget twice; dimensions overlap.
+The slices of one dimension never hold the same budget twice; dimensions overlap. Which slices
+are proposed is ``opportunity_ranking``'s.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from slmo.core.engine.clock_zone import DAY, LocalTime
 from slmo.core.engine.coverage import merge
+from slmo.core.engine.opportunity_ranking import rank
 from slmo.core.engine.segments import prefix
 from slmo.core.engine.windows import Instant, epoch_seconds
 from slmo.core.model.calendar import Weekday
@@ -43,30 +45,12 @@ from slmo.core.model.opportunity import (
     ObjectiveSpend,
     Opportunities,
     OpportunitySlice,
-    Proposal,
     SpendUnit,
 )
 
 HOUR = 3600
 # 1970-01-01, day 0 of wall time, was a Thursday: Monday is 0 as ``Weekday`` has it.
 _THURSDAY = Weekday.THU.value
-# The families the proposals take turns from; time is one of ``TIME_DIMENSIONS``.
-FAMILIES = ("service", "time", "cause", "ticket_category", "ticket_priority", "supplier")
-ACTIONS = {
-    Dimension.SERVICE: "opportunity.action_service",
-    Dimension.WEEK_HOUR: "opportunity.action_time",
-    Dimension.WEEKDAY: "opportunity.action_time",
-    Dimension.HOUR: "opportunity.action_time",
-    Dimension.CAUSE: "opportunity.action_cause",
-    Dimension.TICKET_CATEGORY: "opportunity.action_ticket_category",
-    Dimension.TICKET_PRIORITY: "opportunity.action_ticket_priority",
-    Dimension.SUPPLIER: "opportunity.action_supplier",
-}
-# A missing label is proposed as the gap in the records that it is.
-UNLABELLED_ACTIONS = {
-    Dimension.CAUSE: "opportunity.action_cause_unrecorded",
-    Dimension.TICKET_CATEGORY: "opportunity.action_ticket_category_unrecorded",
-}
 Floats = NDArray[np.float64]
 
 
@@ -498,66 +482,6 @@ def supplier_shares(
     return parts
 
 
-# -- ranking ---------------------------------------------------------------------------------------
-
-
-def _excess(s: OpportunitySlice) -> float:
-    return s.spent - (s.expected or 0.0)
-
-
-def time_dimension(breakdowns: Mapping[Dimension, tuple[OpportunitySlice, ...]]) -> Dimension:
-    """The view of time the proposals take: the one holding the slice that spent the most
-    beyond what an even rate would have (the first of ``TIME_DIMENSIONS`` on a tie)."""
-    best, chosen = 0.0, Dimension.WEEK_HOUR
-    for dimension in TIME_DIMENSIONS:
-        top = max((_excess(s) for s in breakdowns.get(dimension, ())), default=0.0)
-        if top > best + 1e-12:
-            best, chosen = top, dimension
-    return chosen
-
-
-def rank(breakdowns: Mapping[Dimension, tuple[OpportunitySlice, ...]], top: int) -> tuple[Proposal, ...]:
-    """The ``top`` proposals, taken in rounds: each family (``FAMILIES``) offers its best slice
-    not yet taken, and a round's offers go in by budget spent, most first. A family's slices
-    are ranked by budget spent; time's, in the view ``time_dimension`` chose, by what they
-    spent beyond an even rate (only those that spent more than it). A slice of a service not
-    named is not proposed."""
-    time = time_dimension(breakdowns)
-    queues: dict[str, list[OpportunitySlice]] = {
-        "service": [s for s in breakdowns.get(Dimension.SERVICE, ()) if s.item != NO_LABEL],
-        "time": sorted(
-            (s for s in breakdowns.get(time, ()) if _excess(s) > 1e-12), key=lambda s: -round(_excess(s), 9)
-        ),
-        "cause": list(breakdowns.get(Dimension.CAUSE, ())),
-        "ticket_category": list(breakdowns.get(Dimension.TICKET_CATEGORY, ())),
-        "ticket_priority": list(breakdowns.get(Dimension.TICKET_PRIORITY, ())),
-        "supplier": list(breakdowns.get(Dimension.SUPPLIER, ())),
-    }
-    chosen: list[OpportunitySlice] = []
-    depth = 0
-    while len(chosen) < top and any(len(q) > depth for q in queues.values()):
-        offers = [queues[f][depth] for f in FAMILIES if len(queues[f]) > depth]
-        # Stable, and to a billionth of a budget: a tie (the same minutes reached by two
-        # dimensions, summed in another order) keeps the families' order.
-        offers.sort(key=lambda s: -round(s.spent, 9))
-        chosen.extend(offers[: top - len(chosen)])
-        depth += 1
-    return tuple(Proposal(rank=i + 1, slice=s, action=_action(s), args=_arguments(s)) for i, s in enumerate(chosen))
-
-
-def _action(s: OpportunitySlice) -> str:
-    if s.item == NO_LABEL and s.dimension in UNLABELLED_ACTIONS:
-        return UNLABELLED_ACTIONS[s.dimension]
-    return ACTIONS[s.dimension]
-
-
-def _arguments(s: OpportunitySlice) -> dict[str, str]:
-    found = {"item": s.item}
-    if s.contracts:
-        found["contracts"] = ", ".join(s.contracts)
-    return found
-
-
 # -- the whole -------------------------------------------------------------------------------------
 
 
@@ -589,9 +513,8 @@ def opportunities(
         _time(spending, gathered)
         _labels(spending, "category", gathered[Dimension.TICKET_CATEGORY])
         _labels(spending, "priority", gathered[Dimension.TICKET_PRIORITY])
-        concern = (
-            [] if spending.service is None else [i for i in incidents if i.service in deps.upstream(spending.service)]
-        )
+        upstream = frozenset() if spending.service is None else deps.upstream(spending.service)
+        concern = [i for i in incidents if i.service in upstream]
         parts, none = cause_shares(spending, concern)
         for cause, part in parts.items():
             gathered[Dimension.CAUSE].add(cause, spending, part)
