@@ -48,8 +48,8 @@ from slmo.services.opportunities import OpportunityService
 from slmo.services.passwords import Passwords
 from slmo.services.portfolio import PortfolioService
 from slmo.services.probes import ProbeService
-from slmo.services.proposals import ProposalService
 from slmo.services.prometheus_rules import PrometheusRulesService
+from slmo.services.proposals import ProposalService
 from slmo.services.pull import PullService
 from slmo.services.reports import ReportService
 from slmo.services.reviews import ReviewService

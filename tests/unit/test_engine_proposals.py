@@ -144,6 +144,8 @@ def test_a_target_met_comfortably_is_raised_to_what_the_evidence_backs_with_95_p
     assert found["breaches_per_year"] == 0.0
     assert found["breaches_per_year_upper"] == pytest.approx(12 * (1 - 0.05 ** (1 / 12)))
     assert found["credits_per_year"] == "0.00"
+    credits = next(f for f in decision.figures if f.name == "credits_per_year")
+    assert (credits.currency, credits.subject, credits.unit) == ("SAR", "simulation", FigureUnit.MONEY)
     binding = next(f for f in decision.figures if f.name == "achievable_target")
     assert (binding.subject, binding.source, binding.unit) == ("simulation", Source.TARGETS, FigureUnit.RATIO)
 
@@ -365,6 +367,8 @@ def test_a_contract_whose_breaches_came_with_customer_breaches_is_renegotiated()
     assert values["customer_objectives"] == "eportal-sla/availability, eportal-sla/success-rate"
     assert values["credits_unpaid"] == "9000.00"
     assert values["supplier"] == "nimbus-cloud"
+    unpaid = next(f for f in found.figures if f.name == "credits_unpaid")
+    assert (unpaid.currency, unpaid.source, unpaid.span) == ("SAR", Source.LEDGER, SPAN)
     caused = next(f for f in found.figures if f.name == "caused_breaches")
     assert caused.source is Source.EVIDENCE
 

@@ -27,6 +27,7 @@ from slmo.cli.ingest import ingest_app
 from slmo.cli.interchange import import_app
 from slmo.cli.opportunities import opportunities
 from slmo.cli.periods import periods_app
+from slmo.cli.proposals import proposal_app, proposals, propose
 from slmo.cli.pull import pull
 from slmo.cli.reviews import review_app, reviews
 from slmo.cli.server import serve, token_app
@@ -102,6 +103,9 @@ app.command("claims")(claims)
 app.add_typer(claim_app, name="claim")
 app.command("impact")(impact)
 app.add_typer(agreement_app, name="agreement")
+app.command("propose")(propose)
+app.command("proposals")(proposals)
+app.add_typer(proposal_app, name="proposal")
 
 
 def execute(args: list[str] | None = None) -> int:

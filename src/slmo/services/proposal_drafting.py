@@ -432,9 +432,16 @@ class Drafter:
             sums = ledger_sums(uow, [subject.agreement.name], set(where.labels))
             figures = [*usage_figures(usage, where.span)]
             year = charge_per_year(subject.version.charge)
-            if year is not None:
+            charge = subject.version.charge
+            if year is not None and charge is not None:
                 figures.append(
-                    Figure(name="charge_per_year", value=str(year), unit=FigureUnit.MONEY, source=Source.CATALOGUE)
+                    Figure(
+                        name="charge_per_year",
+                        value=str(year),
+                        unit=FigureUnit.MONEY,
+                        source=Source.CATALOGUE,
+                        currency=charge.currency,
+                    )
                 )
             if sums.owed is not None:
                 figures.append(
@@ -444,6 +451,7 @@ class Drafter:
                         unit=FigureUnit.MONEY,
                         source=Source.LEDGER,
                         span=where.span,
+                        currency=sums.currency,
                     )
                 )
             result = retirement_effect(list(subject.facts.values()), sums.owed, sums.currency)

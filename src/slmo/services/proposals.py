@@ -29,6 +29,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from slmo.core.engine import epoch_seconds, named_period
 from slmo.core.engine.proposals import Thresholds
@@ -364,3 +365,64 @@ def _speaker(agreement: Agreement) -> str | None:
     """The party a change is drafted for by default: the agreement's (first) provider."""
     providers = agreement.parties_in_role(PartyRole.PROVIDER)
     return providers[0] if providers else None
+
+
+# -- rows for scripts: `slmo proposals --json` and the API answer the same keys -------------------
+
+
+def _decimal(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def proposal_json(proposal: Proposal) -> dict[str, Any]:
+    """A proposal as `slmo proposals --json` prints it and the API answers it; amounts as decimal
+    text, to the cent; the added objective as the objective the draft version would hold."""
+    change = proposal.change
+    effect = proposal.effect
+    return {
+        "id": proposal.id,
+        "period": proposal.period,
+        "kind": proposal.kind.value,
+        "agreement": proposal.agreement,
+        "objective": proposal.objective,
+        "version": proposal.version,
+        "evidence_span": proposal.evidence_span,
+        "status": proposal.status.value,
+        "change": {
+            "target": None
+            if change.target is None
+            else {"objective": change.target.objective, "before": change.target.before, "after": change.target.after},
+            "added": None if change.added is None else to_plain(change.added),
+            "service": change.service,
+            "category": change.category,
+            "retire": change.retire,
+        },
+        "evidence": [
+            {
+                "name": f.name,
+                "value": f.value,
+                "unit": f.unit.value,
+                "source": f.source.value,
+                "subject": f.subject,
+                "span": f.span,
+                "currency": f.currency,
+            }
+            for f in proposal.evidence
+        ],
+        "effect": {
+            "breaches_per_year_before": effect.breaches_before,
+            "breaches_per_year_after": effect.breaches_after,
+            "credits_per_year_before": _decimal(effect.credits_before),
+            "credits_per_year_after": _decimal(effect.credits_after),
+            "currency": effect.currency,
+            "basis": effect.basis,
+            "credits_basis": effect.credits_basis,
+        },
+        "drafted_at": proposal.drafted_at.isoformat(),
+        "drafted_by": proposal.drafted_by,
+        "decided_at": None if proposal.decided_at is None else proposal.decided_at.isoformat(),
+        "decided_by": proposal.decided_by,
+        "reason": proposal.reason,
+        "draft_version": proposal.draft_version,
+        "revision": proposal.revision,
+    }

@@ -228,7 +228,8 @@ def _what_if_figures(what_if: WhatIf) -> list[Figure]:
             )
         )
     credits, basis = exposure_of(what_if)
-    if credits is not None:
+    exposure = what_if.simulated_exposure if basis is Basis.SIMULATION else what_if.history_exposure
+    if credits is not None and exposure is not None:
         found.append(
             Figure(
                 name="credits_per_year",
@@ -236,6 +237,7 @@ def _what_if_figures(what_if: WhatIf) -> list[Figure]:
                 unit=FigureUnit.MONEY,
                 source=Source.TARGETS,
                 subject=basis.value,
+                currency=exposure.currency,
             )
         )
     return found
@@ -243,7 +245,7 @@ def _what_if_figures(what_if: WhatIf) -> list[Figure]:
 
 def _achievable_figures(found: AchievableTarget) -> list[Figure]:
     return [
-        Figure(name="confidence", value=found.confidence, unit=FigureUnit.PROBABILITY, source=Source.TARGETS),
+        Figure(name="confidence", value=found.confidence, unit=FigureUnit.RATIO, source=Source.TARGETS),
         Figure(
             name="achievable_target",
             value=found.target,
@@ -566,7 +568,14 @@ def renegotiate(facts: SupplierFacts, rules: Thresholds = Thresholds()) -> Reneg
     ):
         if amount is not None:
             figures.append(
-                Figure(name=name, value=str(amount), unit=FigureUnit.MONEY, source=Source.LEDGER, span=contract.span)
+                Figure(
+                    name=name,
+                    value=str(amount),
+                    unit=FigureUnit.MONEY,
+                    source=Source.LEDGER,
+                    span=contract.span,
+                    currency=facts.currency,
+                )
             )
     if facts.owed is not None and facts.paid is not None:
         figures.append(
@@ -576,6 +585,7 @@ def renegotiate(facts: SupplierFacts, rules: Thresholds = Thresholds()) -> Reneg
                 unit=FigureUnit.MONEY,
                 source=Source.LEDGER,
                 span=contract.span,
+                currency=facts.currency,
             )
         )
     figures += _what_if_figures(contract.what_if)

@@ -77,8 +77,8 @@ class Figure:
     catalogues' ``proposals.figure.NAME``), ``value`` in ``unit`` (an amount of money as its
     decimal text, ``12500.00``, so that it keeps its digits), ``source`` where it was read,
     ``subject`` what it is about when not the proposal's own objective (another agreement's
-    objective, a service, a ticket category) and ``span`` the periods it covers
-    (``2025-11..2026-10``)."""
+    objective, a service, a ticket category, the view a what-if figure is read on), ``span`` the
+    periods it covers (``2025-11..2026-10``) and ``currency`` an amount's."""
 
     name: str
     value: float | int | str | None
@@ -86,6 +86,7 @@ class Figure:
     source: Source
     subject: str | None = None
     span: str | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
