@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import json
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -61,6 +62,20 @@ def closed_of(row: PeriodCloseRow) -> ClosedPeriod:
         record=evaluation_from(row.document),
         seq=row.seq,
     )
+
+
+_STATUSES = {s.value: s for s in EvaluationStatus}
+
+
+def _budget(value: float | str | None) -> float | None:
+    """A budget left as the database extracts it: a number (SQLite), its text (PostgreSQL), or
+    the text of the document a non-finite number is stored as."""
+    if value is None or isinstance(value, (float, int)):
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        return stored_number(json.loads(value))
 
 
 def content_of(row: PeriodCloseRow, seq: int) -> dict[str, Any]:
@@ -128,7 +143,12 @@ class SqlPeriodCloseRepository:
         row = PeriodCloseRow
         inner = row.document["evaluation"]
         statement = select(
-            row.agreement, row.objective, row.period, row.seq, inner["status"].as_string(), inner["budget_left"]
+            row.agreement,
+            row.objective,
+            row.period,
+            row.seq,
+            inner["status"].as_string(),
+            inner["budget_left"].as_string(),
         ).order_by(row.seq)
         if periods is not None:
             statement = statement.where(row.period.in_(sorted(periods)))
@@ -141,8 +161,8 @@ class SqlPeriodCloseRepository:
                     objective=objective,
                     period=period,
                     seq=seq,
-                    status=EvaluationStatus(status),
-                    budget_left=stored_number(budget),
+                    status=_STATUSES[status],
+                    budget_left=_budget(budget),
                 )
                 for agreement, objective, period, seq, status, budget in self._session.execute(statement)
             ]
