@@ -342,6 +342,7 @@ PAGES = {
     "opportunities": "/ui/opportunities",
     "costs": "/ui/costs",
     "suppliers": "/ui/suppliers",
+    "suppliers": "/ui/suppliers",
     "audit": "/ui/audit",
 }
 

@@ -15,6 +15,7 @@ from slmo.web.routes import (
     portfolio,
     reports,
     signin,
+    suppliers,
     tickets,
 )
 
@@ -30,6 +31,7 @@ for module in (
     opportunities,
     portfolio,
     costs,
+    suppliers,
     audit,
 ):
     router.include_router(module.router)
