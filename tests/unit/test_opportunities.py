@@ -17,6 +17,7 @@ and the desk's two tickets. Figures by hand:
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 
@@ -147,6 +148,29 @@ def test_the_current_windows(slmo: Slmo) -> None:
     found = slmo.opportunities.find()
     assert found.period is None
     assert found.spent == 0 and found.proposals == ()
+
+
+def test_the_current_windows_part_way(slmo: Slmo) -> None:
+    # On 20 October at 00:00 UTC each objective's own window: October so far for the months
+    # (availability 27,180 minutes counted, the uptime 15,840 from its first incident on), the
+    # last 28 days for the success rate (39,840 minutes of 1,000 requests), both outside the
+    # Friday patching.
+    found = slmo.opportunities.find(at=dt.datetime(2026, 10, 20, tzinfo=dt.UTC))
+    figures = {o.objective: (o.spent, round(o.budget, 6)) for o in found.objectives if o.budget > 0}
+    assert figures == {
+        "eportal-sla/availability": (120, 27.18),
+        "eportal-sla/success-rate": (30_000, 39_840),
+        "nimbus-uc/uptime": (120, 1.584),
+        "service-desk-ola/first-response": (2, 0.1),
+        "service-desk-ola/resolution": (1, 0.2),
+    }
+    assert found.spent == pytest.approx(120 / 27.18 + 30_000 / 39_840 + 120 / 1.584 + 25)
+    # From the earliest window's start: the wiki's 30 days.
+    assert (found.period, found.start, found.end) == (
+        None,
+        dt.datetime(2026, 9, 20, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 20, tzinfo=dt.UTC),
+    )
 
 
 def test_a_proposal_by_its_reference(slmo: Slmo) -> None:

@@ -141,7 +141,8 @@ class OpportunityService:
             span = self._span(target, period, t)
             if span.start > t:
                 continue
-            at = min(span.end - 1, t)
+            # A period's last second counts (as ``over_period``); a window runs up to now.
+            at = t if period is None else min(span.end - 1, t)
             first, last = min(first, span.start), max(last, min(span.end, t))
             spent = self._spending(uow, target, period, span, at)
             if spent is not None:
