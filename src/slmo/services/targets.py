@@ -291,6 +291,9 @@ class TargetService:
             future_days=current.seconds / DAY,
             draws=self._draws,
             seed=self._seed,
+            # Periods a year ahead: the whole history, not the recent weeks a running window's
+            # forecast leans on.
+            recent=(),
         )
         if not np.isfinite(draws).any():
             return None, 0, SimulationNote.NO_HISTORY

@@ -86,7 +86,12 @@ def day_blocks(tally: Tally, at: int, days: int, length: int = DAY) -> tuple[NDA
 
 
 def _future_days(
-    history: int, future_days: float, offset_days: float, draws: int, rng: np.random.Generator
+    history: int,
+    future_days: float,
+    offset_days: float,
+    draws: int,
+    rng: np.random.Generator,
+    recent: tuple[int, ...] = SPANS,
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Which past day stands for each future day in each draw, ``(draws, m)``, and each future
     day's weight (1, or the share of a partial last day)."""
@@ -95,9 +100,10 @@ def _future_days(
     weights[-1] = future_days - (m - 1)
     phase = round(offset_days)
     index = np.empty((draws, m), dtype=np.intp)
-    # Each draw reads the last h days only, h drawn from SPANS: the recent level and the
-    # longer-run one both stay possible, so the spread covers a change of level.
-    spans = np.asarray([h for h in SPANS if h < history] + [history])
+    # Each draw reads the last h days only, h drawn from ``recent`` and the whole history: the
+    # recent level and the longer-run one both stay possible, so the spread covers a change of
+    # level.
+    spans = np.asarray([h for h in recent if h < history] + [history])
     chosen = spans[rng.integers(0, spans.size, size=draws)]
     for h in np.unique(chosen):
         rows = np.flatnonzero(chosen == h)
@@ -139,6 +145,7 @@ def simulate_attainments(
     partial: tuple[ArrayLike, ArrayLike] | None = None,
     draws: int = DRAWS,
     seed: int = 0,
+    recent: tuple[int, ...] = SPANS,
 ) -> NDArray[np.float64]:
     """One simulated end-of-window attainment per draw (NaN where nothing would be counted).
 
@@ -146,6 +153,8 @@ def simulate_attainments(
     oldest first; ``future_days`` the length of the window still to come and
     ``offset_days`` how far after ``at`` it begins (0 unless a rolling window's forecast
     window starts after ``at``). A whole future period is ``known_good = known_total = 0``.
+    ``recent`` are the shorter history lengths a draw may read besides the whole history
+    (``SPANS``); ``()`` draws from the whole history alone, as a year ahead should.
     """
     g = np.asarray(history_good, dtype=np.float64)
     n = np.asarray(history_total, dtype=np.float64)
@@ -156,7 +165,7 @@ def simulate_attainments(
     if future_days <= 0 or g.size == 0:
         known = known_good / known_total if known_total > 0 else math.nan
         return np.full(draws, known)
-    index, weights = _future_days(g.size, future_days, offset_days, draws, np.random.default_rng(seed))
+    index, weights = _future_days(g.size, future_days, offset_days, draws, np.random.default_rng(seed), recent)
     good = known_good + (g[index] * weights).sum(axis=1)
     total = known_total + (n[index] * weights).sum(axis=1)
     if partial is not None and weights[-1] < 1:
