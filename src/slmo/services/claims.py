@@ -1,6 +1,6 @@
 """Claims on suppliers: a credit the supplier of an underpinning contract owes, from due to paid.
 
-Rules (``docs/formulas.md`` section 16, ``docs/architecture.md`` "Suppliers and dependency impact"):
+Rules (``docs/formulas.md`` section 20, ``docs/architecture.md`` "Suppliers and dependency impact"):
 
 - **Which claims.** Whenever a period's credits are computed (``slmo credits compute``, the API,
   the hourly credits job), every ledger line of an underpinning contract (kind ``uc``) whose

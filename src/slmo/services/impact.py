@@ -2,7 +2,7 @@
 suppliers were failing while it spent its budget; and each service's weakest link.
 
 The maths is ``core.engine.impact``; this module decides what an upstream's failing is made of
-(``docs/formulas.md`` section 16):
+(``docs/formulas.md`` section 20):
 
 - **A service** upstream fails while one of its incidents counts as down (an outage always; a
   degraded one when an availability indicator of that service says ``degradedIsDown``), and in

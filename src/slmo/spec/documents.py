@@ -668,7 +668,7 @@ class ReviewSpec(Strict):
 
 
 class ClaimsSpec(Strict):
-    """How the supplier of an underpinning contract is claimed from (``docs/formulas.md`` 16)."""
+    """How the supplier of an underpinning contract is claimed from (``docs/formulas.md`` 20)."""
 
     withinDays: int = Field(
         ge=1, le=3650, description="a credit is claimed within this many days after its period ends"

@@ -1,5 +1,5 @@
 """Claims on suppliers: when the window to file one closes, and how near that is
-(``docs/formulas.md`` section 16).
+(``docs/formulas.md`` section 20).
 
 - **Deadline.** A contract's ``claims.withinDays`` count whole local days from the end of the
   period the credit is owed for, in the contract's time zone: the window closes at local

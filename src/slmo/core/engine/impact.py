@@ -1,6 +1,6 @@
 """Dependency impact: which upstream services and suppliers were failing while an objective spent
 its budget, how much of that bad time they cover, and each service's weakest link
-(``docs/formulas.md`` section 16).
+(``docs/formulas.md`` section 20).
 
 - **Upstream.** A service's upstream is every service it depends on (``depends_on_services``),
   transitively, and every supplier party that it or any of those names (``depends_on_suppliers``),

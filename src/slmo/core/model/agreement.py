@@ -117,7 +117,7 @@ class Charge:
 class ClaimTerms:
     """How a credit the supplier of an underpinning contract owes is claimed: in writing, within
     ``within_days`` days after the end of the period it is owed for (``docs/formulas.md``
-    section 16). A claim not filed by then is lost, as public clouds write their terms."""
+    section 20). A claim not filed by then is lost, as public clouds write their terms."""
 
     within_days: int
 

@@ -6,7 +6,7 @@ contract whose amount is above zero: it is ``due`` from when the line is compute
 ``filed`` with the supplier before its ``deadline`` (the contract's ``claims.withinDays`` after
 the period's end), and is then ``accepted`` or ``rejected`` by the supplier, and an accepted one
 ``paid``. A due claim that was not filed in time is ``expired``. The rules are in
-``services/claims.py`` and ``docs/formulas.md`` section 16.
+``services/claims.py`` and ``docs/formulas.md`` section 20.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Dependency impact: what a service depends on, which of it was failing while an objective of
 the service spent its budget, and the weakest link of each service.
 
-The rules are in ``core.engine.impact`` and ``docs/formulas.md`` section 16.
+The rules are in ``core.engine.impact`` and ``docs/formulas.md`` section 20.
 """
 
 from __future__ import annotations
