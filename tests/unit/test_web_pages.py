@@ -326,6 +326,8 @@ def test_numbers_instants_and_words_in_arabic() -> None:
     assert (en.window(rolling), ar.window(month)) == ("rolling 28 d", "تقويمية ١ شهر")
     assert (en.reason("burn 1h/5m"), ar.reason("burn 1h/5m")) == ("burn rate over 1h/5m", "معدل الاستهلاك خلال ١h/٥m")
     assert ar.reason("budget < 25%") == "الميزانية أقل من ٢٥٪" and ar.reason("someone's own") == "someone's own"
+    assert en.reason("breach forecast >= 50%") == "breach forecast at 50% or more"
+    assert ar.reason("breach forecast >= 50%") == "توقع الإخلال ٥٠٪ أو أكثر"
     assert (ar.tier("page"), ar.tier("sev1")) == ("استدعاء فوري", "sev1")
 
 

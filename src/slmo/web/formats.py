@@ -24,6 +24,7 @@ _REASONS = (
     (re.compile(r"budget < (\d+)%"), "web.reason_budget"),
     (re.compile(r"at risk"), "web.reason_at_risk"),
     (re.compile(r"no data (\S+)"), "web.reason_no_data"),
+    (re.compile(r"breach forecast >= (\d+)%"), "web.reason_forecast"),
 )
 # The workbook default's tiers; a policy's own severities are its author's words.
 _TIERS = ("page", "ticket")
@@ -83,7 +84,7 @@ class Formats:
             found = pattern.fullmatch(text)
             if found is None:
                 continue
-            if key == "web.reason_budget":
+            if key in ("web.reason_budget", "web.reason_forecast"):
                 return gettext(key, self.lang, share=self.percent(int(found.group(1)) / 100))
             return gettext(key, self.lang, window=self.digits(found.group(1)) if found.groups() else "")
         return text
