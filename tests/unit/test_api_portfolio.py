@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from slmo.api.schemas.portfolio import PortfolioPublic
 from tests.api_support import Api
 from tests.api_support import FixedClock as ApiClock
 from tests.portfolio_support import NOW, portfolio_world
@@ -24,6 +25,14 @@ def test_the_portfolio_grouped_by_supplier_and_sorted_by_risk(api: Api) -> None:
     )
     assert answer.status_code == 200, answer.text
     body = answer.json()
+    assert answer.headers["content-type"] == "application/json"
+    # The body is written by hand for speed: it is exactly what the documented models say.
+    assert PortfolioPublic.model_validate(body).model_dump(mode="json") == body
+    # Asked again (by another of the staff), the kept lines give the same answer.
+    again = api.request(
+        "GET", "/api/v1/portfolio?period=2026-Q3&group=supplier&sort=risk&order=desc", token=api.token("admin")
+    )
+    assert again.json() == body
     assert (body["period"], body["complete"], body["group"], body["sort"], body["order"], body["costs_shown"]) == (
         "2026-Q3",
         True,
@@ -99,6 +108,13 @@ def test_a_bad_query_is_a_problem_naming_the_field(api: Api, query: str, field: 
     answer = api.request("GET", f"/api/v1/portfolio?{query}", token=api.token("admin"))
     assert answer.status_code == 422, answer.text
     assert [e["field"] for e in answer.json()["errors"]] == [field]
+
+
+def test_the_answer_is_documented(api: Api) -> None:
+    document = api.request("GET", "/openapi.json").json()
+    answer = document["paths"]["/api/v1/portfolio"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/PortfolioPublic"}
+    assert {"lines", "groups", "totals"} <= set(document["components"]["schemas"]["PortfolioPublic"]["properties"])
 
 
 def test_the_running_quarter_by_default(api: Api) -> None:

@@ -32,6 +32,7 @@ The catalogue, as read, is kept until its fingerprint moves, as the status board
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -83,6 +84,8 @@ from slmo.services.evaluate import EvaluationService
 Key = tuple[str, str]
 # Audited writes are seen at once; this bounds how long one committed out of id order is missed.
 RECHECK_SECONDS = 5.0
+LINES_KEPT = 8
+ANSWERS_KEPT = 32
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,11 @@ class PortfolioService:
         self._history: _History | None = None
         self._ledger: _Ledger | None = None
         self._now: _Now | None = None
+        # The lines made from the same reads, and the answers made from the same lines, kept:
+        # nothing changed, nothing is made again (the same objects, which entry points may keep
+        # what they made of).
+        self._lines: dict[tuple[object, ...], list[tuple[Agreement, PortfolioLine]]] = {}
+        self._answers: dict[tuple[object, ...], Portfolio] = {}
         # When each agreement was first stored (its first audit entry's day): it never changes.
         self._registered: dict[str, dt.date] = {}
 
@@ -341,12 +349,56 @@ class PortfolioService:
             history = self._read_history(catalogue, self._read_closes(uow, closed_labels(periods)), label, periods, day)
             ledger = self._read_ledger(uow, label)
             registered = {
-                a.name: self._registered_on(uow, a.name, today)
-                for a, v in history.in_force
-                if v.effective_from is None and _visible(a, reader)
+                a.name: self._registered_on(uow, a.name, today) for a, v in history.in_force if v.effective_from is None
             }
             current = self._read_now(standing)
-        # Everything below reads only what was read above: no store, no lock.
+            # The ledger's read time: a re-read (every few seconds) may find what the audit mark missed.
+            key = (label, complete, history.key, ledger.until, current.version, today, reader.customer, reader.costs)
+            lines = self._lines.get(key)
+            if lines is None:
+                lines = self._make_lines(
+                    label, complete, catalogue, history, ledger, current, registered, today, reader
+                )
+                if len(self._lines) >= LINES_KEPT:
+                    self._lines.pop(next(iter(self._lines)))
+                self._lines[key] = lines
+            answer_key = (key, reader.agreements, grouping, column, descending)
+            held = self._answers.get(answer_key)
+            if held is None:
+                visible = [line for agreement, line in lines if _visible(agreement, reader)]
+                ordered = sort_lines(visible, column, descending)
+                held = Portfolio(
+                    period=label,
+                    periods=periods,
+                    complete=complete,
+                    generated_at=now,
+                    group_by=grouping,
+                    sort=column,
+                    descending=descending,
+                    lines=tuple(ordered),
+                    groups=tuple(group_lines(ordered, grouping)) if grouping is not None else (),
+                    totals=totals(ordered),
+                    costs_shown=reader.costs,
+                    names=_names(catalogue, ordered),
+                )
+                if len(self._answers) >= ANSWERS_KEPT:
+                    self._answers.pop(next(iter(self._answers)))
+                self._answers[answer_key] = held
+        return dataclasses.replace(held, generated_at=now)
+
+    @staticmethod
+    def _make_lines(
+        label: str,
+        complete: bool,
+        catalogue: _Catalogue,
+        history: _History,
+        ledger: _Ledger,
+        current: _Now,
+        registered: Mapping[str, dt.date],
+        today: dt.date,
+        reader: Reader,
+    ) -> list[tuple[Agreement, PortfolioLine]]:
+        """Every agreement in force on its line, as ``reader`` sees lines (suppliers, costs)."""
         sharers: dict[str, int] = {}
         for agreement, _ in history.in_force:
             if agreement.kind is not AgreementKind.UC:
@@ -355,8 +407,6 @@ class PortfolioService:
         months = len(months_of(label))
         lines = []
         for agreement, version in history.in_force:
-            if not _visible(agreement, reader):
-                continue
             health_of, trend_of = history.health[agreement.name], history.trend[agreement.name]
             if not complete:
                 # A period still running: where each objective stands now counts too.
@@ -370,36 +420,27 @@ class PortfolioService:
                 points = history.points[agreement.name]
                 trend_of = trend((*points[:-1], trend_point(label, figures, objectives)))
             lines.append(
-                _line(
+                (
                     agreement,
-                    version,
-                    catalogue,
-                    reader,
-                    health_of=health_of,
-                    trend_of=trend_of,
-                    risks=current.risks.get(agreement.name, {}),
-                    credits=ledger.credits.get(agreement.name, []),
-                    costs=ledger.costs,
-                    sharers=sharers,
-                    months=months,
-                    review=_review(version, ledger.reviews.get(agreement.name), registered.get(agreement.name), today),
+                    _line(
+                        agreement,
+                        version,
+                        catalogue,
+                        reader,
+                        health_of=health_of,
+                        trend_of=trend_of,
+                        risks=current.risks.get(agreement.name, {}),
+                        credits=ledger.credits.get(agreement.name, []),
+                        costs=ledger.costs,
+                        sharers=sharers,
+                        months=months,
+                        review=_review(
+                            version, ledger.reviews.get(agreement.name), registered.get(agreement.name), today
+                        ),
+                    ),
                 )
             )
-        ordered = sort_lines(lines, column, descending)
-        return Portfolio(
-            period=label,
-            periods=periods,
-            complete=complete,
-            generated_at=now,
-            group_by=grouping,
-            sort=column,
-            descending=descending,
-            lines=tuple(ordered),
-            groups=tuple(group_lines(ordered, grouping)) if grouping is not None else (),
-            totals=totals(ordered),
-            costs_shown=reader.costs,
-            names=_names(catalogue, ordered),
-        )
+        return lines
 
 
 def _line(

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from slmo.api.deps import AccessDep
-from slmo.api.schemas.portfolio import PortfolioPublic, portfolio_public
+from slmo.api.schemas.portfolio import PortfolioPublic, portfolio_body
 from slmo.core.engine.portfolio import parse_order
 
 router = APIRouter(prefix="/portfolio", tags=["portfolio"])
+JSON = "application/json"
 
 
 @router.get(
     "",
-    response_model=PortfolioPublic,
+    response_class=Response,
+    responses={200: {"model": PortfolioPublic, "description": "The portfolio.", "content": {JSON: {}}}},
     summary="Every agreement on one line: health, trend over four periods, money, risk, review",
 )
 def portfolio(
@@ -31,5 +33,6 @@ def portfolio(
         str | None, Query(max_length=32, description="A column: agreement (default), health, trend, net, risk ...")
     ] = None,
     order: Annotated[str | None, Query(max_length=8, description="asc (default) or desc.")] = None,
-) -> PortfolioPublic:
-    return portfolio_public(access.portfolio(period, group, sort, parse_order(order)))
+) -> Response:
+    view = access.portfolio(period, group, sort, parse_order(order))
+    return Response(portfolio_body(view), media_type=JSON)
