@@ -22,7 +22,7 @@ from slmo.core.model.claims import ClaimStatus, Urgency
 from slmo.core.model.ledger import CreditStatus
 from slmo.errors import ConflictError, NotFoundError, PreconditionFailedError, SpecError
 from slmo.services.claims import parse_statuses
-from tests.report_support import ACTOR, FixedClock
+from tests.report_support import ACTOR, FixedClock, portal_world
 from tests.supplier_support import GITHUB, supplier_world
 
 CLOSES = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
@@ -234,3 +234,20 @@ def test_status_names_are_checked() -> None:
         SpecError, match="'owed' is not a claim status; use due, filed, accepted, paid, rejected, expired"
     ):
         parse_statuses(["owed"])
+
+
+def test_the_example_cloud_contract_is_claimed_in_riyadh_days() -> None:
+    # The example catalogue with October 2026 measured (tests/report_support.py): the cloud
+    # contract owes 10 % of 90,000 SAR. Its calendar is Riyadh's: October ends at local midnight
+    # of 1 November (2026-10-31T21:00Z); 60 days on (30 in November, 30 in December) the window
+    # closes at local midnight of 31 December, 2026-12-30T21:00Z, and 30 December is its last day.
+    with portal_world() as slmo:
+        slmo.credits.compute("2026-10", ACTOR)
+        (claim,) = slmo.claims.claims()
+        assert (claim.agreement, claim.supplier, claim.amount, claim.currency) == (
+            "nimbus-uc",
+            "nimbus-cloud",
+            Decimal("9000.00"),
+            "SAR",
+        )
+        assert (claim.deadline, claim.file_by) == (dt.datetime(2026, 12, 30, 21, tzinfo=dt.UTC), dt.date(2026, 12, 30))
