@@ -17,7 +17,8 @@ from slmo.core.model.portfolio import GroupBy, Health, MoneyTotal, SortColumn, T
 from slmo.core.model.review import ReviewState
 from slmo.errors import PermissionDeniedError, SpecError
 from slmo.services.portfolio import Reader
-from tests.portfolio_support import ACTOR, CATALOGUE, MET, close, portfolio_world
+from slmo.services.reviews import ReviewInput
+from tests.portfolio_support import ACTOR, AT_RISK, CATALOGUE, MET, NOW, close, portfolio_world, record
 
 
 @pytest.fixture
@@ -205,3 +206,25 @@ def test_staff_see_everything_and_owners_no_costs(slmo: Slmo) -> None:
     owner = slmo.access(Principal(name="o", role=Role.OWNER, party="ops")).portfolio("2026-Q3")
     assert len(owner.lines) == 3 and not owner.costs_shown
     assert all(line.money.cost is None and line.money.net is None for line in owner.lines)
+
+
+def test_the_same_lines_while_nothing_changed_and_new_ones_when_something_did(slmo: Slmo) -> None:
+    first = slmo.portfolio.portfolio("2026-Q3")
+    again = slmo.portfolio.portfolio("2026-Q3")
+    assert again.lines == first.lines and all(a is b for a, b in zip(again.lines, first.lines, strict=True))
+    # The scheduler stores a newer evaluation: a new board version, and the latency's forecast
+    # now gives the portal a 0.9 chance of breach.
+    with slmo.portfolio._uow() as uow:
+        uow.evaluations.add([record("portal-sla", "latency", NOW - dt.timedelta(seconds=30), AT_RISK, 0.05, 0.9)])
+        uow.commit()
+    portal = slmo.portfolio.portfolio("2026-Q3").lines[2]
+    assert (portal.agreement, portal.risk, portal.risk_objective) == ("portal-sla", 0.9, "latency")
+    # A review recorded (an audited write): the next one is six months on, scheduled.
+    slmo.reviews.record(ReviewInput(subject="portal-sla", date=dt.date(2026, 10, 9)), ACTOR)
+    review = slmo.portfolio.portfolio("2026-Q3").lines[2].review
+    assert review is not None
+    assert (review.next_review, review.state, review.last_review) == (
+        dt.date(2027, 4, 9),
+        ReviewState.SCHEDULED,
+        dt.date(2026, 10, 9),
+    )
