@@ -43,6 +43,7 @@ from tests.claims_support import claim_of
 from tests.factories import AGREEMENT, CALENDAR, INDICATOR, PARTY, PROCEDURE, SERVICE
 from tests.money_support import costs_csv, line_of
 from tests.negotiation_support import matrix_agreed, matrix_draft, matrix_proposal, seed_terms
+from tests.proposal_support import proposal_of
 
 ROLES = ("admin", "manager", "owner", "viewer", "customer")
 PRINCIPALS = (*ROLES, "anonymous", "revoked")
@@ -407,6 +408,31 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     # Impact names internal services and suppliers: every role but the customer reads it.
     ("GET", "/api/v1/impact"): Rule(NOT_CUSTOMERS, get("/api/v1/impact?service={service}&period=2026-10")),
+    # Proposals for change: every role reads them, a customer its own agreements' only; admins and
+    # managers draft a period's, and accept or reject one (with If-Match).
+    ("GET", "/api/v1/proposals"): Rule(EVERYONE, get("/api/v1/proposals?period=2099")),
+    ("POST", "/api/v1/proposals"): Rule(
+        SETTLERS, lambda n, tag, api: Call("/api/v1/proposals", json={"period": "2099"})
+    ),
+    ("GET", "/api/v1/proposals/{proposal_id}"): Rule(
+        EVERYONE, lambda n, tag, api: Call(f"/api/v1/proposals/{proposal_of(api.slmo, n)}"), walls=HIDDEN
+    ),
+    ("POST", "/api/v1/proposals/{proposal_id}/accept"): Rule(
+        SETTLERS,
+        lambda n, tag, api: Call(
+            f"/api/v1/proposals/{proposal_of(api.slmo, n, f'accept-{tag}')}/accept",
+            json={},
+            headers={"If-Match": '"1"'},
+        ),
+    ),
+    ("POST", "/api/v1/proposals/{proposal_id}/reject"): Rule(
+        SETTLERS,
+        lambda n, tag, api: Call(
+            f"/api/v1/proposals/{proposal_of(api.slmo, n, f'reject-{tag}')}/reject",
+            json={"reason": tag},
+            headers={"If-Match": '"1"'},
+        ),
+    ),
     # Every role reads the portfolio: a customer its own agreements' lines, without suppliers or costs.
     ("GET", "/api/v1/portfolio"): Rule(
         EVERYONE, get("/api/v1/portfolio?period=2026-Q4&group=service&sort=risk&order=desc")

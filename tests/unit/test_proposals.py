@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -24,22 +23,13 @@ from slmo.core.model.auth import Principal, Role
 from slmo.core.model.negotiation import StepKind
 from slmo.core.model.proposal import ProposalKind, ProposalStatus, Source
 from slmo.errors import NotFoundError, PermissionDeniedError, PreconditionFailedError, SpecError, TransitionError
-from slmo.services.ingest import MeasurementKind
 from slmo.services.proposals import DraftOutcome
-from tests.api_support import FixedClock
 from tests.negotiation_support import ADMIN, example_slmo
+from tests.proposal_support import portal_requests
+from tests.report_support import FixedClock
 from tests.supplier_support import supplier_world
 
-FIRST = dt.date(2025, 11, 1)
-DAYS = 365  # 1 November 2025 to 31 October 2026
 MANAGER = Actor(name="faisal", interface="cli")
-
-
-def _requests(slmo: Slmo, bad: Callable[[dt.date], int]) -> None:
-    days = [FIRST + dt.timedelta(days=i) for i in range(DAYS)]
-    rows = "".join(f"{d.isoformat()}T12:00:00+03:00,{10_000 - bad(d)},10000\n" for d in days)
-    stream = io.BytesIO(("timestamp,good,total\n" + rows).encode())
-    slmo.ingest.measurements(MeasurementKind.EVENTS, "eportal-requests", stream, "requests.csv", ADMIN)
 
 
 def _figures(slmo: Slmo, proposal_id: int) -> dict[str, object]:
@@ -53,7 +43,7 @@ def _audit(slmo: Slmo, kind: str) -> list[tuple[str, str]]:
 def test_a_year_below_the_target_every_month_draws_a_relaxation() -> None:
     """12 bad of 10,000 a day: every month, past or simulated, is 99.88 %."""
     slmo = example_slmo()
-    _requests(slmo, lambda d: 12)
+    portal_requests(slmo, lambda d: 12)
     report = slmo.proposals.draft("2027", MANAGER)
     assert [(c.outcome, c.proposal.kind, c.proposal.agreement, c.proposal.objective) for c in report.changes] == [
         (DraftOutcome.CREATED, ProposalKind.RELAX_TARGET, "eportal-sla", "success-rate")
@@ -96,7 +86,7 @@ def test_a_year_below_the_target_every_month_draws_a_relaxation() -> None:
 def test_a_comfortable_year_raises_the_target_and_accepting_drafts_the_next_version() -> None:
     """2 bad a day: every month 99.98 %."""
     slmo = example_slmo()
-    _requests(slmo, lambda d: 2)
+    portal_requests(slmo, lambda d: 2)
     (change,) = slmo.proposals.draft("2027", MANAGER).changes
     proposal = change.proposal
     assert proposal.kind is ProposalKind.RAISE_TARGET
@@ -143,7 +133,7 @@ def test_a_comfortable_year_raises_the_target_and_accepting_drafts_the_next_vers
 
 def test_rejecting_says_why_and_a_stale_decision_changes_nothing() -> None:
     slmo = example_slmo()
-    _requests(slmo, lambda d: 12)
+    portal_requests(slmo, lambda d: 12)
     (change,) = slmo.proposals.draft("2027", MANAGER).changes
     proposal_id = change.proposal.id or 0
     audit = len(slmo.catalogue.audit())
@@ -173,7 +163,7 @@ def test_periods_and_their_evidence() -> None:
         slmo.proposals.draft("next year", MANAGER)
     with pytest.raises(SpecError):
         slmo.proposals.draft("2027-W01", MANAGER)
-    _requests(slmo, lambda d: 12)
+    portal_requests(slmo, lambda d: 12)
     # 2026-01 starts before now: its evidence is the twelve months of 2025 before it, of which
     # only November and December were measured (too few to judge a target).
     assert slmo.proposals.draft("2026-01", MANAGER).changes == ()
@@ -220,7 +210,7 @@ spec:
 
 def test_complaints_about_the_portal_propose_an_objective_for_them() -> None:
     slmo = example_slmo()
-    _requests(slmo, lambda d: 5)  # the portal is used, at 99.95 %: nothing else to propose
+    portal_requests(slmo, lambda d: 5)  # the portal is used, at 99.95 %: nothing else to propose
     rows = [
         TICKET.format(id=f"C{i}", service="eportal", day=f"2026-0{i}-10", category="Complaint") for i in range(1, 7)
     ]
@@ -290,7 +280,7 @@ def test_a_contract_that_failed_with_the_portal_is_renegotiated() -> None:
     """The credits e2e's October: the portal's availability 99.724 % (under 99.9 %) and the cloud
     contract's uptime on the same incidents (under 99.99 %)."""
     slmo = example_slmo()
-    _requests(slmo, lambda d: 5)
+    portal_requests(slmo, lambda d: 5)
     slmo.ingest.incidents(io.BytesIO(INCIDENTS.encode()), "incidents.csv", ADMIN)
     slmo.credits.compute("2026-10", ADMIN)
     changes = slmo.proposals.draft("2027", MANAGER).changes
@@ -314,7 +304,7 @@ def test_a_contract_that_failed_with_the_portal_is_renegotiated() -> None:
 
 def test_customers_read_their_own_agreements_proposals_only() -> None:
     slmo = example_slmo()
-    _requests(slmo, lambda d: 12)
+    portal_requests(slmo, lambda d: 12)
     slmo.ingest.incidents(io.BytesIO(INCIDENTS.encode()), "incidents.csv", ADMIN)
     staff = slmo.access(Principal(name="faisal", role=Role.MANAGER)).proposals()
     report = staff.draft("2027")
@@ -354,7 +344,7 @@ def test_dependency_impact_decides_when_the_breaches_are_on_record() -> None:
     coincidence: the cloud contract covers the portal itself, so its failing is no cause of the
     portal's breach (``services.impact``), and there is nothing to renegotiate."""
     slmo = example_slmo()
-    _requests(slmo, lambda d: 5)
+    portal_requests(slmo, lambda d: 5)
     slmo.ingest.incidents(io.BytesIO(INCIDENTS.encode()), "incidents.csv", ADMIN)
     for at in ("2026-10-09T03:00:00+03:00", "2026-10-20T00:00:00+03:00"):
         slmo.evaluation.evaluate(dt.datetime.fromisoformat(at), "eportal-sla/availability")

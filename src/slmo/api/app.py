@@ -38,6 +38,7 @@ from slmo.api.routes import (
     negotiation,
     opportunities,
     portfolio,
+    proposals,
     reviews,
     status,
     targets,
@@ -168,6 +169,7 @@ def create_app(
     app.include_router(impact.router, prefix=PREFIX)
     app.include_router(targets.router, prefix=PREFIX)
     app.include_router(portfolio.router, prefix=PREFIX)
+    app.include_router(proposals.router, prefix=PREFIX)
     if web is not None:
         app.mount(WEB_PREFIX, web)
     return app

@@ -44,7 +44,7 @@ class ProposalDesk:
     def may_decide(self) -> bool:
         return self.principal.role in WRITERS
 
-    def _require(self) -> None:
+    def require(self) -> None:
         if not self.may_decide():
             raise PermissionDeniedError(
                 f"the {self.principal.role.value} role may not draft, accept or reject proposals",
@@ -65,7 +65,7 @@ class ProposalDesk:
     # -- deciding ------------------------------------------------------------------------------
 
     def draft(self, period: str) -> DraftReport:
-        self._require()
+        self.require()
         return self.service.draft(period, self._actor())
 
     def _party(self, agreement: Agreement, asked: str | None) -> str:
@@ -79,16 +79,21 @@ class ProposalDesk:
             )
         if asked is not None:
             return asked
-        if len(providers) != 1:
+        if not providers:
+            raise PermissionDeniedError(
+                f"agreement {agreement.name!r} names no provider party for staff to speak for",
+                key="error.negotiation_no_provider",
+                name=agreement.name,
+            )
+        if len(providers) > 1:
             raise SpecError(
                 [
                     Problem(
                         None,
                         "party",
-                        f"agreement {agreement.name!r} has {len(providers)} providers ({', '.join(providers)}); "
-                        "name the one to draft for",
+                        f"agreement {agreement.name!r} has several providers ({', '.join(providers)}); name one",
                         key="negotiation.several_providers",
-                        args={"parties": ", ".join(providers) or "—"},
+                        args={"parties": ", ".join(providers)},
                     )
                 ]
             )
@@ -97,12 +102,12 @@ class ProposalDesk:
     def accept(
         self, proposal_id: int, *, revision: int | None = None, party: str | None = None, comment: str | None = None
     ) -> Proposal:
-        self._require()
+        self.require()
         found = self.proposal(proposal_id)
         speaker = self._party(self.negotiation.agreement(found.agreement), party)
         return self.service.accept(proposal_id, self._actor(), party=speaker, revision=revision, comment=comment)
 
     def reject(self, proposal_id: int, reason: str | None, *, revision: int | None = None) -> Proposal:
-        self._require()
+        self.require()
         self.proposal(proposal_id)
         return self.service.reject(proposal_id, self._actor(), reason, revision=revision)

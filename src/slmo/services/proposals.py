@@ -242,7 +242,12 @@ class ProposalService:
         found = self._proposal(uow, proposal_id)
         if revision is not None and found.revision != revision:
             raise PreconditionFailedError(
-                f"proposal {proposal_id} was changed since it was read; read it again", key="error.stale_revision"
+                f"proposal {proposal_id} is at revision {found.revision}, not {revision}: it changed since it was read",
+                key="error.stale_revision",
+                kind="Proposal",
+                name=str(proposal_id),
+                current=found.revision,
+                expected=revision,
             )
         if found.decided:
             raise TransitionError(
