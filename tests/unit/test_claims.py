@@ -251,3 +251,11 @@ def test_the_example_cloud_contract_is_claimed_in_riyadh_days() -> None:
             "SAR",
         )
         assert (claim.deadline, claim.file_by) == (dt.datetime(2026, 12, 30, 21, tzinfo=dt.UTC), dt.date(2026, 12, 30))
+
+
+def test_the_claim_window_is_written_back_as_read(slmo: Slmo) -> None:
+    (contract,) = slmo.catalogue.get("Agreement", "github-uc")
+    document = slmo.codec.dump_one(contract)
+    assert document["spec"]["versions"][0]["claims"] == {"withinDays": 30}
+    (again,) = slmo.codec.load_text(slmo.codec.dump([contract]), "again.yaml")
+    assert again.obj == contract

@@ -304,16 +304,21 @@ class ImpactService:
                 found.append(self._breach_impact(uow, target, episode.start, episode.end))
         return found
 
-    def caused_by(self, supplier: str, period: str) -> list[ObjectiveImpact]:
-        """Breaches of agreements sold (not underpinning contracts) in ``period`` that ``supplier``'s
-        failing overlapped: the customer breaches it caused, in whole or in part."""
+    def customer_breaches(self, period: str) -> list[ObjectiveImpact]:
+        """The impact on every breach in ``period`` of an agreement sold (an SLA, OLA or
+        expectation; not an underpinning contract)."""
         with self._uow() as uow:
             sold = {
                 a.name
                 for a in uow.catalogue.list("Agreement")
                 if isinstance(a, Agreement) and a.kind is not AgreementKind.UC
             }
-        return [i for i in self.breaches(period, agreements=sold) if supplier in i.suppliers]
+        return self.breaches(period, agreements=sold)
+
+    def caused_by(self, supplier: str, period: str) -> list[ObjectiveImpact]:
+        """The customer breaches in ``period`` that ``supplier``'s failing overlapped: those it
+        caused, in whole or in part."""
+        return [i for i in self.customer_breaches(period) if supplier in i.suppliers]
 
     # -- a service over a period ------------------------------------------------------------------------
 

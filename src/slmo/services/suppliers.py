@@ -117,6 +117,8 @@ class SupplierService:
         looked for (they take an evaluation of every breach of the period)."""
         period_unit(period)
         now = self._clock.now()
+        # Every customer breach of the period is examined once, whatever the number of suppliers.
+        breaches = self._impact.customer_breaches(period) if caused else []
         standings = []
         for supplier in self.suppliers():
             with self._uow() as uow:
@@ -139,7 +141,7 @@ class SupplierService:
                     display_name=display,
                     contracts=tuple(c for c in contracts if c is not None),
                     dependents=tuple(dependents),
-                    caused=tuple(self._impact.caused_by(supplier, period)) if caused else (),
+                    caused=tuple(b for b in breaches if supplier in b.suppliers),
                 )
             )
         return standings
