@@ -217,8 +217,12 @@ def test_the_same_lines_while_nothing_changed_and_new_ones_when_something_did(sl
     with slmo.portfolio._uow() as uow:
         uow.evaluations.add([record("portal-sla", "latency", NOW - dt.timedelta(seconds=30), AT_RISK, 0.05, 0.9)])
         uow.commit()
-    portal = slmo.portfolio.portfolio("2026-Q3").lines[2]
+    after = slmo.portfolio.portfolio("2026-Q3")
+    portal = after.lines[2]
     assert (portal.agreement, portal.risk, portal.risk_objective) == ("portal-sla", 0.9, "latency")
+    # Only the portal's line was made again: the others are the same objects.
+    assert portal is not first.lines[2]
+    assert after.lines[0] is first.lines[0] and after.lines[1] is first.lines[1]
     # A review recorded (an audited write): the next one is six months on, scheduled.
     slmo.reviews.record(ReviewInput(subject="portal-sla", date=dt.date(2026, 10, 9)), ACTOR)
     review = slmo.portfolio.portfolio("2026-Q3").lines[2].review

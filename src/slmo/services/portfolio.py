@@ -146,6 +146,10 @@ class _Now:
     version: int
     figures: dict[Key, Figure]
     risks: dict[str, dict[str, float | None]]
+    # The board row's stamp of each objective (unique to one record), and per agreement its
+    # objectives' stamps: a line whose stamps did not move is the same line.
+    stamps: dict[Key, int]
+    signatures: dict[str, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ class PortfolioService:
         # The lines made from the same reads, and the answers made from the same lines, kept:
         # nothing changed, nothing is made again (the same objects, which entry points may keep
         # what they made of).
-        self._lines: dict[tuple[object, ...], list[tuple[Agreement, PortfolioLine]]] = {}
+        self._lines: dict[tuple[object, ...], dict[str, tuple[tuple[int, ...], PortfolioLine]]] = {}
         self._answers: dict[tuple[object, ...], Portfolio] = {}
         # When each agreement was first stored (its first audit entry's day): it never changes.
         self._registered: dict[str, dt.date] = {}
@@ -266,14 +270,22 @@ class PortfolioService:
             return held
         figures: dict[Key, Figure] = {}
         risks: dict[str, dict[str, float | None]] = {}
+        stamps: dict[Key, int] = {}
+        signatures: dict[str, list[int]] = {}
         for row in standing.rows:
             record = row.record
-            figures[(record.agreement, record.evaluation.objective)] = _figure(record.evaluation)
+            key = (record.agreement, record.evaluation.objective)
+            stamps[key] = row.stamp
+            signatures.setdefault(record.agreement, []).append(row.stamp)
+            if held is not None and held.stamps.get(key) == row.stamp:
+                figures[key] = held.figures[key]
+            else:
+                figures[key] = _figure(record.evaluation)
             forecast = record.forecast
             risks.setdefault(record.agreement, {})[record.evaluation.objective] = (
                 None if forecast is None else forecast.breach_probability
             )
-        self._now = _Now(standing.version, figures, risks)
+        self._now = _Now(standing.version, figures, risks, stamps, {name: tuple(s) for name, s in signatures.items()})
         return self._now
 
     def _read_ledger(self, uow: UnitOfWork, label: str) -> _Ledger:
@@ -353,18 +365,13 @@ class PortfolioService:
             }
             current = self._read_now(standing)
             # The ledger's read time: a re-read (every few seconds) may find what the audit mark missed.
-            key = (label, complete, history.key, ledger.until, current.version, today, reader.customer, reader.costs)
-            lines = self._lines.get(key)
-            if lines is None:
-                lines = self._make_lines(
-                    label, complete, catalogue, history, ledger, current, registered, today, reader
-                )
-                if len(self._lines) >= LINES_KEPT:
-                    self._lines.pop(next(iter(self._lines)))
-                self._lines[key] = lines
-            answer_key = (key, reader.agreements, grouping, column, descending)
+            base = (label, complete, history.key, ledger.until, today, reader.customer, reader.costs)
+            answer_key = (base, current.version, reader.agreements, grouping, column, descending)
             held = self._answers.get(answer_key)
             if held is None:
+                lines = self._make_lines(
+                    base, label, complete, catalogue, history, ledger, current, registered, today, reader
+                )
                 visible = [line for agreement, line in lines if _visible(agreement, reader)]
                 ordered = sort_lines(visible, column, descending)
                 held = Portfolio(
@@ -386,8 +393,9 @@ class PortfolioService:
                 self._answers[answer_key] = held
         return dataclasses.replace(held, generated_at=now)
 
-    @staticmethod
     def _make_lines(
+        self,
+        base: tuple[object, ...],
         label: str,
         complete: bool,
         catalogue: _Catalogue,
@@ -398,7 +406,14 @@ class PortfolioService:
         today: dt.date,
         reader: Reader,
     ) -> list[tuple[Agreement, PortfolioLine]]:
-        """Every agreement in force on its line, as ``reader`` sees lines (suppliers, costs)."""
+        """Every agreement in force on its line, as ``reader`` sees lines (suppliers, costs). A
+        line made from the same reads (``base``) and the same board rows is the line made
+        before, the same object: a new evaluation of one objective makes one line again."""
+        made = self._lines.get(base)
+        if made is None:
+            if len(self._lines) >= LINES_KEPT:
+                self._lines.pop(next(iter(self._lines)))
+            made = self._lines[base] = {}
         sharers: dict[str, int] = {}
         for agreement, _ in history.in_force:
             if agreement.kind is not AgreementKind.UC:
@@ -407,6 +422,11 @@ class PortfolioService:
         months = len(months_of(label))
         lines = []
         for agreement, version in history.in_force:
+            signature = current.signatures.get(agreement.name, ())
+            kept = made.get(agreement.name)
+            if kept is not None and kept[0] == signature:
+                lines.append((agreement, kept[1]))
+                continue
             health_of, trend_of = history.health[agreement.name], history.trend[agreement.name]
             if not complete:
                 # A period still running: where each objective stands now counts too.
@@ -419,27 +439,22 @@ class PortfolioService:
                 health_of = health(figures, objectives)
                 points = history.points[agreement.name]
                 trend_of = trend((*points[:-1], trend_point(label, figures, objectives)))
-            lines.append(
-                (
-                    agreement,
-                    _line(
-                        agreement,
-                        version,
-                        catalogue,
-                        reader,
-                        health_of=health_of,
-                        trend_of=trend_of,
-                        risks=current.risks.get(agreement.name, {}),
-                        credits=ledger.credits.get(agreement.name, []),
-                        costs=ledger.costs,
-                        sharers=sharers,
-                        months=months,
-                        review=_review(
-                            version, ledger.reviews.get(agreement.name), registered.get(agreement.name), today
-                        ),
-                    ),
-                )
+            line = _line(
+                agreement,
+                version,
+                catalogue,
+                reader,
+                health_of=health_of,
+                trend_of=trend_of,
+                risks=current.risks.get(agreement.name, {}),
+                credits=ledger.credits.get(agreement.name, []),
+                costs=ledger.costs,
+                sharers=sharers,
+                months=months,
+                review=_review(version, ledger.reviews.get(agreement.name), registered.get(agreement.name), today),
             )
+            made[agreement.name] = (signature, line)
+            lines.append((agreement, line))
         return lines
 
 
