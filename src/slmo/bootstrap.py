@@ -16,6 +16,7 @@ from slmo.core.ports import (
     CalendarExpander,
     Clock,
     CostReader,
+    DemandForecaster,
     ForeignFormat,
     MeasurementReader,
     MetricReader,
@@ -36,6 +37,7 @@ from slmo.services.closes import PeriodCloseService
 from slmo.services.costs import CostService
 from slmo.services.credits import CreditService
 from slmo.services.delivery import DeliveryService
+from slmo.services.demand import DemandService
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
 from slmo.services.impact import ImpactService
@@ -107,6 +109,7 @@ class Slmo:
     targets: TargetService
     portfolio: PortfolioService
     proposals: ProposalService
+    demand: DemandService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -133,6 +136,7 @@ class Slmo:
             targets_service=self.targets,
             portfolio_service=self.portfolio,
             proposals_service=self.proposals,
+            demand_service=self.demand,
         )
 
     def close(self) -> None:
@@ -217,6 +221,13 @@ def _prober() -> Prober:
     from slmo.sources.probing import NetworkProber
 
     return NetworkProber()
+
+
+def _demand_forecaster() -> DemandForecaster:
+    # statsmodels itself is imported on the first forecast, not here.
+    from slmo.forecasting.demand import StatsmodelsDemandForecaster
+
+    return StatsmodelsDemandForecaster()
 
 
 def _notifier() -> Notifier:
@@ -310,6 +321,7 @@ def _wire(
         targets=TargetService(uow, evaluation, evidence, clock),
         portfolio=PortfolioService(uow, evaluation, clock),
         proposals=ProposalService(uow, evaluation, NegotiationService(uow, codec, clock), clock, impact=impact),
+        demand=DemandService(uow, _demand_forecaster(), clock),
         _engine=engine,
     )
 

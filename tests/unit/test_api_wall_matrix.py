@@ -433,6 +433,8 @@ RULES: dict[tuple[str, str], Rule] = {
             headers={"If-Match": '"1"'},
         ),
     ),
+    # Demand forecasts: every role reads them, a customer those of its own services only.
+    ("GET", "/api/v1/demand"): Rule(EVERYONE, get("/api/v1/demand?service={service}&days=2"), walls=HIDDEN),
     # Every role reads the portfolio: a customer its own agreements' lines, without suppliers or costs.
     ("GET", "/api/v1/portfolio"): Rule(
         EVERYONE, get("/api/v1/portfolio?period=2026-Q4&group=service&sort=risk&order=desc")

@@ -30,6 +30,7 @@ from slmo.api.routes import (
     claims,
     costs,
     credits,
+    demand,
     health,
     impact,
     ingest,
@@ -165,6 +166,7 @@ def create_app(
     app.include_router(negotiation.router, prefix=PREFIX)
     app.include_router(credits.router, prefix=PREFIX)
     app.include_router(costs.router, prefix=PREFIX)
+    app.include_router(demand.router, prefix=PREFIX)
     app.include_router(claims.router, prefix=PREFIX)
     app.include_router(impact.router, prefix=PREFIX)
     app.include_router(targets.router, prefix=PREFIX)

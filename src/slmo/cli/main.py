@@ -19,6 +19,7 @@ from slmo.cli.context import CliContext
 from slmo.cli.costs import costs_app
 from slmo.cli.credits import credits_app
 from slmo.cli.database import db_app
+from slmo.cli.demand import demand
 from slmo.cli.errors import report
 from slmo.cli.export import export_app
 from slmo.cli.forecast import forecast
@@ -84,6 +85,7 @@ app.command()(evaluation.evaluate)
 app.command()(evaluation.history)
 app.command("targets")(targets)
 app.command()(forecast)
+app.command("demand")(demand)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(import_app, name="import")
 app.add_typer(clock_app, name="clock")

@@ -21,6 +21,7 @@ from slmo.core.model.auth import Token, User, WebSession
 from slmo.core.model.calendar import Calendar, TimeRange
 from slmo.core.model.chain import ChainHead, ChainLink
 from slmo.core.model.claims import Claim, ClaimStatus
+from slmo.core.model.demand import DemandForecast, DemandHistory
 from slmo.core.model.improvement import ActionStatus, ImprovementAction
 from slmo.core.model.indicator import DataSource
 from slmo.core.model.job import Job, JobRun
@@ -831,3 +832,15 @@ class ReportRenderer(Protocol):
     def html(self, report: Report, lang: str) -> str: ...
 
     def pdf(self, report: Report, lang: str) -> bytes: ...
+
+
+class DemandForecaster(Protocol):
+    """Forecasts counts per hour or day with their daily and weekly seasonality
+    (``forecasting/demand.py``: statsmodels)."""
+
+    def forecast(self, history: DemandHistory, horizon: int) -> DemandForecast:
+        """The ``horizon`` steps after ``history``, from it alone, with 80 and 95 % intervals;
+        counts never negative. A history too short for the model gets the seasonal-naive
+        forecast with empirical intervals (``method`` and ``note`` say so); one with no count
+        at all gets zeros. Pure: no I/O, no state."""
+        ...

@@ -38,6 +38,8 @@ from slmo.services.catalogue import CatalogueService, Change
 from slmo.services.claims import ClaimService
 from slmo.services.costs import CostService
 from slmo.services.credits import CreditService
+from slmo.services.demand import DemandService
+from slmo.services.demand_access import DemandDesk
 from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
 from slmo.services.impact import ImpactService
@@ -125,6 +127,7 @@ class Access:
     targets_service: TargetService | None = None
     portfolio_service: PortfolioService | None = None
     proposals_service: ProposalService | None = None
+    demand_service: DemandService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
@@ -157,6 +160,12 @@ class Access:
         return ProposalDesk(
             self.principal, self.proposals_service, self.negotiation_service, self._reach, self.interface
         )
+
+    def demand(self) -> DemandDesk:
+        """Demand forecasts as this principal may read them (``services.demand_access``)."""
+        if self.demand_service is None:
+            raise ValueError("no demand service is wired")
+        return DemandDesk(self.demand_service, self._reach)
 
     def negotiation(self) -> NegotiationDesk:
         """Negotiating agreements as this principal may (``services.negotiation_access``)."""
