@@ -343,6 +343,7 @@ PAGES = {
     "costs": "/ui/costs",
     "suppliers": "/ui/suppliers",
     "suppliers": "/ui/suppliers",
+    "proposals": "/ui/proposals",
     "audit": "/ui/audit",
 }
 

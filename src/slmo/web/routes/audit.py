@@ -20,6 +20,7 @@ KINDS = (
     *("AlertPolicy", "Agreement", "Measurements", "Tickets", "Alert", "Token", "User"),
     *("Credit", "Costs", "Procedure", "Review", "ImprovementAction", "Negotiation"),
     "Claim",
+    "Proposal",
 )
 _LIMIT = 10_000_000
 
