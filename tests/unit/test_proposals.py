@@ -147,6 +147,12 @@ def test_rejecting_says_why_and_a_stale_decision_changes_nothing() -> None:
     assert slmo.proposals.proposal(proposal_id) == change.proposal
     assert slmo.negotiation.agreement("eportal-sla").latest_version().number == 1  # type: ignore[union-attr]
 
+    # A party the agreement does not name cannot have a version drafted for it.
+    with pytest.raises(PermissionDeniedError, match="nimbus-cloud is not a party to agreement 'eportal-sla'"):
+        slmo.proposals.accept(proposal_id, MANAGER, party="nimbus-cloud")
+    assert len(slmo.catalogue.audit()) == audit
+    assert slmo.proposals.proposal(proposal_id) == change.proposal
+
     rejected = slmo.proposals.reject(proposal_id, MANAGER, " The ministry holds us to 99.9 %. ", revision=1)
     assert (rejected.status, rejected.reason, rejected.revision) == (
         ProposalStatus.REJECTED,

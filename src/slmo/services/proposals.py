@@ -13,8 +13,8 @@ changes nothing. Every write (drafted, replaced, removed, accepted, rejected) is
 ``Proposal``, named ``PERIOD/KIND/AGREEMENT[/OBJECTIVE]``; an accepted proposal and the version
 it drafts are one transaction.
 
-**Accepting** writes the change into a copy of the terms of the version the evidence was read
-of: a target changed, an objective added (refused while the service has no ticket indicator: add
+**Accepting** writes the change into a copy of the terms in force (else of the version the
+evidence was read of): a target changed, an objective added (refused while the service has no ticket indicator: add
 one and draft again), or a retirement (a version without objectives, credits, penalties or
 charge). The draft takes effect at the period's start when that is still ahead, else when it
 is activated; it is the next version, drafted for the party the caller speaks for.
@@ -325,8 +325,10 @@ class ProposalService:
 
     @staticmethod
     def _terms(uow: UnitOfWork, agreement: Agreement, proposal: Proposal, now: dt.datetime) -> AgreementVersion:
-        base = agreement.version(proposal.version) if proposal.version is not None else None
-        base = base or agreement.active_version() or agreement.latest_version()
+        # The terms in force now: a version activated since the proposal was drafted keeps its
+        # own changes, and the proposal's is made on top of them.
+        drafted_from = agreement.version(proposal.version) if proposal.version is not None else None
+        base = agreement.active_version() or drafted_from or agreement.latest_version()
         if base is None:
             raise NotFoundError(
                 f"agreement {agreement.name!r} has no version to change",
