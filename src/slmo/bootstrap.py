@@ -25,6 +25,7 @@ from slmo.core.ports import (
     ReportRenderer,
     SpecCodec,
     TicketReader,
+    TrendTester,
     UnitOfWorkFactory,
 )
 from slmo.services.access import Access
@@ -60,6 +61,7 @@ from slmo.services.sessions import SessionService
 from slmo.services.suppliers import SupplierService
 from slmo.services.targets import TargetService
 from slmo.services.tickets import TicketService
+from slmo.services.trends import TrendService
 from slmo.services.users import UserService
 from slmo.settings import Settings
 
@@ -110,6 +112,7 @@ class Slmo:
     portfolio: PortfolioService
     proposals: ProposalService
     demand: DemandService
+    trends: TrendService
     _engine: Engine | None = field(default=None, repr=False)
 
     def access(self, principal: Principal) -> Access:
@@ -137,6 +140,7 @@ class Slmo:
             portfolio_service=self.portfolio,
             proposals_service=self.proposals,
             demand_service=self.demand,
+            trends_service=self.trends,
         )
 
     def close(self) -> None:
@@ -221,6 +225,13 @@ def _prober() -> Prober:
     from slmo.sources.probing import NetworkProber
 
     return NetworkProber()
+
+
+def _trend_tester() -> TrendTester:
+    # Built on first use: scipy and ruptures take a moment to load.
+    from slmo.forecasting.trends import MannKendallTester
+
+    return MannKendallTester()
 
 
 def _demand_forecaster() -> DemandForecaster:
@@ -322,6 +333,7 @@ def _wire(
         portfolio=PortfolioService(uow, evaluation, clock),
         proposals=ProposalService(uow, evaluation, NegotiationService(uow, codec, clock), clock, impact=impact),
         demand=DemandService(uow, _demand_forecaster(), clock),
+        trends=TrendService(uow, evaluation, clock, _trend_tester),
         _engine=engine,
     )
 

@@ -338,6 +338,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/history"): Rule(
         EVERYONE, get("/api/v1/history?objective={agreement}/success&period=2026-10"), walls=HIDDEN
     ),
+    # Trends: a customer reads its own agreements' objectives; another party's is a missing one.
+    ("GET", "/api/v1/trends"): Rule(
+        EVERYONE, get("/api/v1/trends?objective={agreement}/success&unit=day&periods=3"), walls=HIDDEN
+    ),
     ("GET", "/api/v1/targets"): Rule(
         EVERYONE, get("/api/v1/targets?objective={agreement}/success&periods=2&what_if=0.995"), walls=HIDDEN
     ),

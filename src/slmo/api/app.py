@@ -44,6 +44,7 @@ from slmo.api.routes import (
     status,
     targets,
     tickets,
+    trends,
 )
 from slmo.bootstrap import Slmo, connect
 from slmo.services.scheduler import LEASE_SECONDS, worker_name
@@ -172,6 +173,7 @@ def create_app(
     app.include_router(targets.router, prefix=PREFIX)
     app.include_router(portfolio.router, prefix=PREFIX)
     app.include_router(proposals.router, prefix=PREFIX)
+    app.include_router(trends.router, prefix=PREFIX)
     if web is not None:
         app.mount(WEB_PREFIX, web)
     return app

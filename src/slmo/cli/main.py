@@ -34,6 +34,7 @@ from slmo.cli.reviews import review_app, reviews
 from slmo.cli.server import serve, token_app
 from slmo.cli.targets import targets
 from slmo.cli.tickets import tickets_app
+from slmo.cli.trends import trends
 from slmo.cli.users import user_app
 from slmo.cli.worker import jobs, worker
 from slmo.errors import SlmoError
@@ -86,6 +87,7 @@ app.command()(evaluation.history)
 app.command("targets")(targets)
 app.command()(forecast)
 app.command("demand")(demand)
+app.command("trends")(trends)
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(import_app, name="import")
 app.add_typer(clock_app, name="clock")

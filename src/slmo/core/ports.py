@@ -36,6 +36,7 @@ from slmo.core.model.report import Report
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.review import Review
 from slmo.core.model.ticket import Ticket
+from slmo.core.model.trend import TrendAnalysis, TrendMethod, TrendSeries
 from slmo.errors import Location, Problem
 
 
@@ -832,6 +833,16 @@ class ReportRenderer(Protocol):
     def html(self, report: Report, lang: str) -> str: ...
 
     def pdf(self, report: Report, lang: str) -> bytes: ...
+
+
+class TrendTester(Protocol):
+    """Tests a series of per-period values for a monotonic trend and finds its step changes
+    (``forecasting/trends.py``: Mann–Kendall, Theil–Sen, PELT and Mann–Whitney U)."""
+
+    def analyse(self, series: TrendSeries, *, alpha: float, method: TrendMethod) -> TrendAnalysis:
+        """The trend test of ``series`` (``None`` with fewer than ``MIN_VALUES`` values) and the
+        step changes significant at ``alpha``, oldest first. Pure: no I/O, no state."""
+        ...
 
 
 class DemandForecaster(Protocol):

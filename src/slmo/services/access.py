@@ -28,6 +28,7 @@ from slmo.core.model.portfolio import Portfolio
 from slmo.core.model.results import ObjectiveEvaluation
 from slmo.core.model.targets import TargetStudy
 from slmo.core.model.ticket import Ticket
+from slmo.core.model.trend import Trend
 from slmo.core.ports import LoadedObject, SpecCodec
 from slmo.errors import NotFoundError, PermissionDeniedError, Problem, SpecError
 from slmo.services.alerts import AlertService
@@ -60,6 +61,7 @@ from slmo.services.supplier_access import SupplierDesk
 from slmo.services.suppliers import SupplierService
 from slmo.services.targets import TargetService
 from slmo.services.tickets import PriorityFigures, TicketIngestReport, TicketService, TicketTimer
+from slmo.services.trends import TrendService
 
 # Documents sent over the API are small; the bodies of ingestion are streamed instead.
 SOURCE = "request body"
@@ -128,6 +130,7 @@ class Access:
     portfolio_service: PortfolioService | None = None
     proposals_service: ProposalService | None = None
     demand_service: DemandService | None = None
+    trends_service: TrendService | None = None
 
     def __post_init__(self) -> None:
         self.breach_log = BreachService(self.evaluation)
@@ -234,6 +237,24 @@ class Access:
             )
         return visible_rows
 
+    def trends(
+        self,
+        objective: str | None = None,
+        service: str | None = None,
+        *,
+        unit: str = "month",
+        periods: int | None = None,
+        alpha: float | None = None,
+    ) -> list[Trend]:
+        """Trends of delivery (``services.trends``); a customer's are read from its own agreements'
+        objectives only, a service's too, and another party's objective or a service none of its
+        objectives measures answers as a missing one."""
+        if self.trends_service is None:
+            raise ValueError("no trend service is wired")
+        return self.trends_service.trends(
+            objective, service, unit=unit, periods=periods, alpha=alpha, agreements=self._agreements()
+        )
+
     def targets(
         self,
         objective: str,
@@ -253,6 +274,17 @@ class Access:
             objective, what_if=what_if, confidences=confidences, periods=periods, per=per, agreements=mine
         )
 
+    def opportunities(self, period: str | None = None, *, top: int = 5) -> Opportunities:
+        """Where the budgets went and what to improve first (``services.opportunities``): a
+        customer's own agreements' objectives only, behind the walls that module describes."""
+        if self.opportunity_service is None:
+            raise ValueError("no opportunity service is wired")
+        reach = self._reach()
+        if reach is None:
+            return self.opportunity_service.find(period, top=top)
+        mine = {name for kind, name in reach if kind == "Agreement"}
+        return self.opportunity_service.find(period, top=top, agreements=mine, customer=True)
+
     def portfolio(
         self, period: str | None = None, group_by: str | None = None, sort: str | None = None, descending: bool = False
     ) -> Portfolio:
@@ -269,17 +301,6 @@ class Access:
         if self.targets_service is None:
             raise ValueError("no targets service is wired")
         return self.targets_service.for_evidence(evidence)
-
-    def opportunities(self, period: str | None = None, *, top: int = 5) -> Opportunities:
-        """Where the budgets went and what to improve first (``services.opportunities``): a
-        customer's own agreements' objectives only, behind the walls that module describes."""
-        if self.opportunity_service is None:
-            raise ValueError("no opportunity service is wired")
-        reach = self._reach()
-        if reach is None:
-            return self.opportunity_service.find(period, top=top)
-        mine = {name for kind, name in reach if kind == "Agreement"}
-        return self.opportunity_service.find(period, top=top, agreements=mine, customer=True)
 
     def audit(
         self, kind: str | None = None, name: str | None = None, limit: int | None = None, offset: int = 0
