@@ -26,6 +26,7 @@ from slmo.core.model.auth import Role
 from slmo.core.model.portfolio import GroupBy, Portfolio, PortfolioLine, SortColumn
 from slmo.errors import SpecError
 from slmo.i18n import gettext
+from slmo.i18n.formats import format_period
 from slmo.web.formats import Formats
 from slmo.web.pages import lang_of, render
 from slmo.web.security import SignedInDep, access_for, root
@@ -65,6 +66,11 @@ class PortfolioRows:
 
 def _translated(lang: str, key: str, **args: Any) -> str:
     return gettext(key, lang, **args)
+
+
+def _period_name(lang: str, label: str) -> str:
+    """``2026-Q3`` as words (``Q3 2026``): a label's Latin letter would turn it around in Arabic."""
+    return format_period(label, lang)
 
 
 _ROWS_LOCK = threading.Lock()
@@ -128,6 +134,7 @@ def portfolio(request: Request, signed: SignedInDep) -> Response:
         groupings=groupings,
         sort_link=sort_link,
         row_html=row_html,
+        period_name=functools.partial(_period_name, lang),
         customer=customer,
         problem=problem,
     )
