@@ -342,7 +342,6 @@ PAGES = {
     "opportunities": "/ui/opportunities",
     "costs": "/ui/costs",
     "suppliers": "/ui/suppliers",
-    "suppliers": "/ui/suppliers",
     "proposals": "/ui/proposals",
     "audit": "/ui/audit",
 }
