@@ -52,6 +52,7 @@ from slmo.services.passwords import Passwords
 from slmo.services.portfolio import PortfolioService
 from slmo.services.probes import ProbeService
 from slmo.services.prometheus_rules import PrometheusRulesService
+from slmo.services.proposal_drafting import trend_reader
 from slmo.services.proposals import ProposalService
 from slmo.services.pull import PullService
 from slmo.services.reports import ReportService
@@ -287,6 +288,7 @@ def _wire(
     credits.ticks.append(claims.tick)
     impact = ImpactService(uow, evaluation, clock)
     evidence = EvidenceService(uow, evaluation, clock)
+    trends = TrendService(uow, evaluation, clock, _trend_tester)
     return Slmo(
         settings=settings,
         catalogue=catalogue,
@@ -331,9 +333,11 @@ def _wire(
         suppliers=SupplierService(uow, evaluation, credits, claims, impact, clock),
         targets=TargetService(uow, evaluation, evidence, clock),
         portfolio=PortfolioService(uow, evaluation, clock),
-        proposals=ProposalService(uow, evaluation, NegotiationService(uow, codec, clock), clock, impact=impact),
+        proposals=ProposalService(
+            uow, evaluation, NegotiationService(uow, codec, clock), clock, impact=impact, trends=trend_reader(trends)
+        ),
         demand=DemandService(uow, _demand_forecaster(), clock),
-        trends=TrendService(uow, evaluation, clock, _trend_tester),
+        trends=trends,
         _engine=engine,
     )
 

@@ -390,3 +390,23 @@ def test_a_supplier_that_caused_a_customer_breach() -> None:
     assert found["supplier"] == "github"
     # GitHub's 99.9 % is stricter than the pipeline's 99.5 %: the target stays.
     assert proposal.change.target is not None and proposal.change.target.after == 0.999
+
+
+def test_an_improving_year_holds_a_relaxation_back() -> None:
+    """Breached in ten months of twelve, but better each month: 20 failing a day in November
+    2025, one fewer each month, 9 in October 2026 (99.91 %). Mann-Kendall on the twelve months:
+    every pair rising, S = 66, Var(S) = 12 x 11 x 29 / 18 = 212.67, z = 65 / 14.58 = 4.457,
+    p = 8.3e-6 (``docs/formulas.md``, "Trends and step changes"): improving, so no relaxation;
+    and breached months allow no raise."""
+    slmo = example_slmo()
+    portal_requests(slmo, lambda d: 20 - ((d.year - 2025) * 12 + d.month - 11))
+    changes = slmo.proposals.draft("2027", MANAGER).changes
+    assert [c.proposal.kind for c in changes] == []
+    # The same months, steady at 12 failing a day: no trend, the relaxation stands, with its trend.
+    steady = example_slmo()
+    portal_requests(steady, lambda d: 12)
+    (change,) = steady.proposals.draft("2027", MANAGER).changes
+    found = {f.name: f for f in change.proposal.evidence}
+    assert (found["trend"].value, found["trend"].source) == ("stable", Source.TRENDS)
+    # No pair differs: S = 0, p = 1.
+    assert found["trend_p_value"].value == 1.0

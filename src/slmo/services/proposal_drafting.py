@@ -51,6 +51,7 @@ from slmo.core.model.audit import Actor
 from slmo.core.model.objective import Objective
 from slmo.core.model.proposal import (
     Change,
+    Direction,
     Effect,
     Figure,
     FigureUnit,
@@ -68,6 +69,7 @@ from slmo.services.evaluate import EvaluationService
 from slmo.services.evidence import EvidenceService
 from slmo.services.impact import ImpactService
 from slmo.services.proposal_facts import (
+    MONTHS,
     Horizon,
     agreement_zone,
     events,
@@ -80,6 +82,7 @@ from slmo.services.proposal_facts import (
     tickets_opened,
 )
 from slmo.services.targets import TargetService, default_per
+from slmo.services.trends import TrendService
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +91,26 @@ PERIODS = {"month": 12, "quarter": 4, "week": 52}
 # The trend of an objective's periods (``AGREEMENT/OBJECTIVE``), when something can tell it
 # (``None``: not known).
 TrendReader = Callable[[str, Horizon], Trend | None]
+
+
+def trend_reader(trends: TrendService) -> TrendReader:
+    """The trend of an objective over the twelve whole months before the horizon's cut, the
+    evidence's months, as ``TrendService`` tests it (``docs/formulas.md``, "Trends and step
+    changes"); ``None`` when it cannot tell: too few months with data, or no such objective."""
+
+    def read(objective: str, where: Horizon) -> Trend | None:
+        try:
+            found = trends.trends(objective=objective, unit=WindowUnit.MONTH, periods=MONTHS, at=where.at)
+        except SlmoError as error:
+            logger.info("no trend of %s: %s", objective, error)
+            return None
+        verdict = found[0].verdict if found else None
+        if verdict is None:
+            return None
+        test = found[0].test
+        return Trend(direction=Direction(verdict.value), p_value=None if test is None else test.p_value)
+
+    return read
 
 
 class _PinnedClock:
@@ -180,7 +203,6 @@ class Drafter:
 
     def _facts(self, study: TargetStudy, version: AgreementVersion, where: Horizon) -> TargetFacts:
         periods = study.evidence.periods
-        key = f"{study.evidence.agreement}/{study.evidence.objective}"
         return TargetFacts(
             objective=study.evidence.objective,
             target=study.evidence.target,
@@ -189,7 +211,6 @@ class Drafter:
             attainments=tuple(p.attainment for p in periods),
             achievable=study.achievable,
             what_if=study.what_if,
-            trend=None if self._trends is None else self._trends(key, where),
             charge=version.charge,
         )
 
@@ -220,8 +241,15 @@ class Drafter:
 
         found: list[Proposal] = []
         for subject in read:
-            for name, facts in subject.facts.items():
+            for name, read_facts in subject.facts.items():
+                facts = read_facts
                 decision = raise_target(facts, self._rules) or relax_target(facts, self._rules)
+                if decision is not None and self._trends is not None:
+                    # The trend only holds a change back (and adds its figures): it is read, a
+                    # year of periods more, for the objectives that would change without it.
+                    trend = self._trends(f"{subject.agreement.name}/{name}", subject.horizon)
+                    facts = dataclasses.replace(facts, trend=trend)
+                    decision = raise_target(facts, self._rules) or relax_target(facts, self._rules)
                 if decision is None:
                     continue
                 after = self._what_if(subject, name, decision.after)
