@@ -50,12 +50,18 @@ BPIC = DATA / "bpic2013-volvo-it-incidents" / "bpic2013_incidents.csv.gz"
 @dataclass(frozen=True)
 class Plan:
     """How one series is backtested: forecasts of ``horizon`` steps from ``first`` on (enough
-    history for the model), judged against the seasonal-naive forecast of period ``season``."""
+    history for the model), judged against the seasonal-naive forecast of period ``season``;
+    the integration test makes one every ``every`` steps, the bench one every ``bench_every``."""
 
     history: DemandHistory
     horizon: int
     first: int
     season: int
+    every: int
+    bench_every: int
+
+    def origins(self, every: int) -> list[int]:
+        return list(range(self.first, len(self.history) - self.horizon + 1, every))
 
 
 def _daily(name: str, unit: DemandUnit, counts: Counter[dt.date], first: dt.date, last: dt.date) -> DemandHistory:
@@ -120,12 +126,14 @@ def elb_requests() -> DemandHistory:
 
 
 def plans() -> list[Plan]:
-    """Days: a week ahead from five weeks of history on. Hours: a week ahead from five weeks on
-    (taxi); a day ahead from one week on (the load balancer's two weeks)."""
+    """Days: a week ahead from five weeks of history on, every third day (the bench: every day).
+    Hours: a week ahead from five weeks on, every fifth day (the bench: every day) for the taxi;
+    a day ahead from one week on, every 12 hours (the bench: every 3) for the load balancer's
+    two weeks. Spacings that are not whole weeks start forecasts on every weekday."""
     return [
-        Plan(uci_tickets(), horizon=7, first=35, season=7),
-        Plan(bpic_tickets(), horizon=7, first=35, season=7),
-        Plan(taxi(DAY), horizon=7, first=35, season=7),
-        Plan(taxi(HOUR), horizon=168, first=35 * 24, season=168),
-        Plan(elb_requests(), horizon=24, first=7 * 24, season=168),
+        Plan(uci_tickets(), horizon=7, first=35, season=7, every=3, bench_every=1),
+        Plan(bpic_tickets(), horizon=7, first=35, season=7, every=3, bench_every=1),
+        Plan(taxi(DAY), horizon=7, first=35, season=7, every=3, bench_every=1),
+        Plan(taxi(HOUR), horizon=168, first=35 * 24, season=168, every=5 * 24, bench_every=24),
+        Plan(elb_requests(), horizon=24, first=7 * 24, season=168, every=12, bench_every=3),
     ]
