@@ -353,6 +353,7 @@ def test_a_contract_whose_breaches_came_with_customer_breaches_is_renegotiated()
             owed=Decimal("18000.00"),
             paid=Decimal("9000.00"),
             customer_credits=Decimal("25000.00"),
+            lost=Decimal("1500.00"),
             currency="SAR",
         )
     )
@@ -366,6 +367,7 @@ def test_a_contract_whose_breaches_came_with_customer_breaches_is_renegotiated()
     assert values["caused_periods"] == "2026-03, 2026-07"
     assert values["customer_objectives"] == "eportal-sla/availability, eportal-sla/success-rate"
     assert values["credits_unpaid"] == "9000.00"
+    assert values["credits_lost"] == "1500.00"
     assert values["supplier"] == "nimbus-cloud"
     unpaid = next(f for f in found.figures if f.name == "credits_unpaid")
     assert (unpaid.currency, unpaid.source, unpaid.span) == ("SAR", Source.LEDGER, SPAN)

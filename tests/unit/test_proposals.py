@@ -299,6 +299,8 @@ def test_a_contract_that_failed_with_the_portal_is_renegotiated() -> None:
     # The ledger: the contract owes 10 % of 90,000; nothing paid yet; the portal's SLA 5 % of 250,000.
     assert (found["credits_owed"], found["credits_paid"], found["credits_unpaid"]) == ("9000.00", "0.00", "9000.00")
     assert found["customer_credits"] == "12500.00"
+    # Its claim is due, not lost yet.
+    assert found["credits_lost"] == "0.00"
     # The contract's 99.99 % is stricter than the portal's 99.9 %: the target stays; the effect of
     # renegotiating is not known beforehand.
     assert proposal.change.target is not None
@@ -306,6 +308,13 @@ def test_a_contract_that_failed_with_the_portal_is_renegotiated() -> None:
     study = slmo.targets.study("nimbus-uc/uptime")
     assert proposal.effect.breaches_before == study.what_if.simulated.per_year  # type: ignore[union-attr]
     assert proposal.effect.breaches_after is None
+    # Nimbus rejects the claim it was sent: 9,000.00 SAR lost, and the proposal says so.
+    (claim,) = slmo.claims.claims(agreement="nimbus-uc")
+    slmo.claims.file(claim.id or 0, ADMIN, reference="case 1")
+    slmo.claims.reject(claim.id or 0, ADMIN, reason="outside the covered region")
+    slmo.proposals.draft("2027", MANAGER)
+    lost = next(f for f in slmo.proposals.proposal(proposal.id or 0).evidence if f.name == "credits_lost")
+    assert (lost.value, lost.source, lost.currency) == ("9000.00", Source.CLAIMS, "SAR")
 
 
 def test_customers_read_their_own_agreements_proposals_only() -> None:

@@ -72,6 +72,7 @@ from slmo.services.proposal_facts import (
     MONTHS,
     Horizon,
     agreement_zone,
+    claims_lost,
     events,
     horizon,
     in_force_since,
@@ -440,6 +441,7 @@ class Drafter:
             owed=owed.owed,
             paid=owed.paid,
             customer_credits=customer.owed,
+            lost=claims_lost(uow, contract.agreement.name, labels),
             currency=owed.currency or customer.currency,
         )
 

@@ -20,6 +20,7 @@ import numpy as np
 from slmo.core.engine import named_period, period_label
 from slmo.core.engine.windows import zone as zone_info
 from slmo.core.model import Agreement, AgreementVersion, Calendar, Indicator, IndicatorKind, VersionState, WindowUnit
+from slmo.core.model.claims import ClaimStatus
 from slmo.core.model.ledger import CreditStatus
 from slmo.core.ports import UnitOfWork
 
@@ -187,3 +188,13 @@ def ledger_sums(uow: UnitOfWork, agreements: Iterable[str], periods: Collection[
     owed = sum((e.amount for e in lines if e.amount is not None), Decimal("0.00"))
     paid = sum((e.amount for e in lines if e.amount is not None and e.status is CreditStatus.PAID), Decimal("0.00"))
     return LedgerSums(owed, paid, lines[0].currency)
+
+
+def claims_lost(uow: UnitOfWork, agreement: str, periods: Collection[str]) -> Decimal | None:
+    """Credits claimed from the supplier of ``agreement`` for ``periods`` that it rejected or that
+    expired unfiled (``None`` without any claim of those periods)."""
+    found = [c for c in uow.claims.list(agreement=agreement, periods=periods)]
+    if not found:
+        return None
+    lost = (ClaimStatus.REJECTED, ClaimStatus.EXPIRED)
+    return sum((c.amount for c in found if c.status in lost), Decimal("0.00"))

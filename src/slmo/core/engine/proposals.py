@@ -512,7 +512,8 @@ class SupplierFacts:
     dependency impact is known, the customer breaches (of ``customer``) in which the supplier
     was failing, which then replace the coincidence of periods. The ledger's figures: credits
     the contract owed over the span and those paid, and the customer credits of the periods
-    of the breaches counted."""
+    of the breaches counted; the claims' (``lost``): credits claimed from the supplier that it
+    rejected or that expired unfiled."""
 
     contract: TargetFacts
     supplier: str
@@ -521,6 +522,7 @@ class SupplierFacts:
     owed: Decimal | None = None
     paid: Decimal | None = None
     customer_credits: Decimal | None = None
+    lost: Decimal | None = None
     currency: str | None = None
 
 
@@ -577,6 +579,17 @@ def renegotiate(facts: SupplierFacts, rules: Thresholds = Thresholds()) -> Reneg
                     currency=facts.currency,
                 )
             )
+    if facts.lost is not None:
+        figures.append(
+            Figure(
+                name="credits_lost",
+                value=str(facts.lost),
+                unit=FigureUnit.MONEY,
+                source=Source.CLAIMS,
+                span=contract.span,
+                currency=facts.currency,
+            )
+        )
     if facts.owed is not None and facts.paid is not None:
         figures.append(
             Figure(
