@@ -303,6 +303,8 @@ def test_drill_down_from_a_service_to_an_objective_and_zoom_its_chart(page: Any)
     assert "The newest 73 stored evaluations." in page.inner_text("main")
     figure = page.locator("figure.chart[data-chart=chart-attainment]")
     before = figure.evaluate("f => [f.uplot.scales.x.min, f.uplot.scales.x.max]")
+    # The mouse acts in the viewport: bring the chart into it (the nav may push it below).
+    figure.scroll_into_view_if_needed()
     box = figure.locator(".u-over").bounding_box()
     middle = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * 0.3, middle)
