@@ -265,6 +265,7 @@ def _wire(
     tickets = TicketService(uow, _ticket_reader(), clocks, evaluation, clock)
     evaluation.ticket_counts = tickets.counts
     evaluation.ticket_sums = tickets.sums
+    evaluation.ticket_counter = tickets.counter
     passwords = Passwords()
     probes = ProbeService(prober or _prober(), uow, clock)
     alerts = AlertService(

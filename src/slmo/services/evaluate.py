@@ -66,6 +66,8 @@ from slmo.services.board import Standing, StatusBoard
 logger = logging.getLogger(__name__)
 TicketCounts = Callable[[UnitOfWork, "Target", int, int, int], tuple[int, int]]
 TicketSums = Callable[[UnitOfWork, "Target", Sequence[Span], int], tuple[NDArray[np.float64], NDArray[np.float64]]]
+SpanCounter = Callable[[Sequence[Span]], tuple[NDArray[np.float64], NDArray[np.float64]]]
+TicketCounter = Callable[[UnitOfWork, "Target", int], SpanCounter]
 _LONGEST_BURN = max(BURN_WINDOWS.values())
 
 
@@ -119,6 +121,9 @@ class EvaluationService:
         # The same over many spans from one timing of the tickets (TicketService.sums): the
         # forecast of a ticket objective reads its day blocks so.
         self.ticket_sums: TicketSums | None = None
+        # One timing of a ticket objective's tickets, counted over any spans (TicketService.counter):
+        # its evaluation and its forecast share it.
+        self.ticket_counter: TicketCounter | None = None
         # Where every objective stands now, from the stored evaluations (GET /status).
         self.board = StatusBoard(self, uow, clock)
 
@@ -270,18 +275,18 @@ class EvaluationService:
         if target.indicator.kind is IndicatorKind.TICKET:
             if self.ticket_counts is None or target.objective.tickets is None:
                 return self._no_data(target, at, window)
-            good, total = self.ticket_counts(uow, target, window.start, window.end, at)
             expected = None
-            if forecast and self.ticket_sums is not None:
-                ahead = forecast_span(
-                    target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start
-                )
-                sums = self.ticket_sums
-
-                def counted(spans: list[Span]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-                    return sums(uow, target, spans, at)
-
-                expected = forecast_from_sums(target.objective.target, ahead, at, counted)
+            if self.ticket_counter is not None:
+                counted = self.ticket_counter(uow, target, at)
+                (good_in,), (total_in,) = counted([window])
+                good, total = int(good_in), int(total_in)
+                if forecast:
+                    ahead = forecast_span(
+                        target.objective.window, at, time_zone=target.time_zone, week_start=target.week_start
+                    )
+                    expected = forecast_from_sums(target.objective.target, ahead, at, counted)
+            else:
+                good, total = self.ticket_counts(uow, target, window.start, window.end, at)
             if total == 0:
                 return dataclasses.replace(self._no_data(target, at, window), forecast=expected)
             return dataclasses.replace(self._tickets(target, at, window, good, total), forecast=expected)

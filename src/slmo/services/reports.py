@@ -304,6 +304,7 @@ class ReportService:
         evaluation = EvaluationService(self._uow, _RememberedCalendars(self._calendars), self._clock)
         evaluation.ticket_counts = self._evaluation.ticket_counts
         evaluation.ticket_sums = self._evaluation.ticket_sums
+        evaluation.ticket_counter = self._evaluation.ticket_counter
         targets = [
             target
             for target in evaluation.targets(uow, when)

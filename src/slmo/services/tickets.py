@@ -29,7 +29,7 @@ from slmo.core.model.plain import from_plain
 from slmo.core.ports import Clock, TicketReader, UnitOfWork, UnitOfWorkFactory
 from slmo.errors import ConfigurationError, IngestError, NotFoundError, Problem
 from slmo.services.clock import ClockService
-from slmo.services.evaluate import EvaluationService, Target
+from slmo.services.evaluate import EvaluationService, SpanCounter, Target
 from slmo.services.ingest import OnError, not_owned
 
 logger = logging.getLogger(__name__)
@@ -256,12 +256,21 @@ class TicketService:
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Tickets in time and tickets counted whose verdict became final in each span (up to
         ``at``), from one timing of the tickets: the forecast's day blocks (``core.engine.forecast``)."""
+        return self.counter(uow, target, at)(spans)
+
+    def counter(self, uow: UnitOfWork, target: Target, at: int) -> SpanCounter:
+        """``sums`` over any spans from one timing of the tickets, taken now: an evaluation
+        counts its window and its forecast's day blocks without timing the tickets again."""
         _, _, timers = self.timers(uow, target, at)
-        good, total = np.zeros(len(spans)), np.zeros(len(spans))
-        for i, span in enumerate(spans):
-            selected = decided_in(timers, span.start, min(span.end, at + 1))
-            good[i], total[i] = int((selected & ~timers.breached).sum()), int(selected.sum())
-        return good, total
+
+        def count(spans: Sequence[Span]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+            good, total = np.zeros(len(spans)), np.zeros(len(spans))
+            for i, span in enumerate(spans):
+                selected = decided_in(timers, span.start, min(span.end, at + 1))
+                good[i], total[i] = int((selected & ~timers.breached).sum()), int(selected.sum())
+            return good, total
+
+        return count
 
     # -- what the commands show ----------------------------------------------------------------
 
