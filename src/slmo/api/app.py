@@ -96,6 +96,9 @@ class SchedulerThread:
 def _warm(slmo: Slmo) -> None:
     try:
         slmo.evaluation.current()
+        # The running quarter's portfolio too: its first read of the closed periods takes
+        # seconds with thousands of objectives, and is kept while nothing changes.
+        slmo.portfolio.portfolio()
     except Exception:  # the first request will say what is wrong
         logger.warning("reading the stored status at start failed", exc_info=True)
 
@@ -115,8 +118,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if owns_handle:
-            # Read the stored status once now, beside the start, so the first visitor does not wait
-            # for it (half a second with a thousand objectives).
+            # Read the stored status (and the running quarter's portfolio) once now, beside the start,
+            # so the first visitor does not wait for them (seconds with thousands of objectives).
             threading.Thread(target=_warm, args=(slmo,), name="slmo-status-warm-up", daemon=True).start()
         running = SchedulerThread(slmo, scheduler_interval) if scheduler else None
         if running is not None:
